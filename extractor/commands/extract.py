@@ -1,0 +1,28 @@
+"""``extractor extract PATH [--format json|table]``."""
+from __future__ import annotations
+
+import sys
+
+
+def register(sub) -> None:
+    p = sub.add_parser("extract", help="extract one report and print its JSON or indicator table",
+                       description="Extract one report (text, Markdown, PDF, HTML or Word) and print the JSON of "
+                                   "spec/output.md or its indicator table.")
+    p.add_argument("path", help="the report file")
+    p.add_argument("--format", choices=["json", "table"], default="json", help="output format (default: json)")
+    p.add_argument("--password", help="password of an encrypted PDF")
+    p.add_argument("--indent", type=int, default=None, help="indent the JSON")
+    p.add_argument("--debug", action="store_true", help="show full tracebacks")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..pipeline import extract
+    report = extract(args.path, password=args.password)
+    if args.format == "json":
+        sys.stdout.write(report.to_json(indent=args.indent))
+        sys.stdout.write("\n")
+    else:
+        from ..display import print_indicator_table
+        print_indicator_table(report.to_frame(), title=report.document.source)
+    return 0
