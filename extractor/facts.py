@@ -1,0 +1,102 @@
+"""The facts every stage produces, as plain dataclasses; ``to_dict()`` gives the JSON of ``spec/output.md``.
+
+All ``start``/``end`` offsets index the document text (``Document.text``), never the working copy.
+Stages may add fields; the JSON keeps the spec's field names and order first.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Optional
+
+
+@dataclass
+class Section:
+    id: str  # "1", "1.4", "1.4.2"
+    parent: Optional[str]
+    level: int  # 1 = top level (一、)
+    number: Optional[str]  # the number as written: "一、", "（四）", "1."
+    title: str
+    part: Optional[str]  # preamble | results | leadership | shortcomings | plans | other
+    category: Optional[str]  # category id of the catalogue, or None
+    start: int  # the heading's start
+    end: int  # the end of the section's body
+    title_start: Optional[int] = None
+    title_end: Optional[int] = None
+    confidence: Optional[float] = None
+    method: str = "rule"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Quantity:
+    text: str
+    start: int
+    end: int
+    value: float
+    unit: str
+    qualifier: str = "exact"  # exact | approx | lower | upper
+    kind: str = "count"  # count | rate | amount | change
+    period: str = "actual"  # actual | stock | cumulative | target
+    subject: Optional[str] = None
+    section: Optional[str] = None
+    page: Optional[int] = None
+    max: Optional[float] = None  # upper bound of a range
+    unit_text: Optional[str] = None  # the unit as written
+    clause: Optional[str] = None  # the clause it was found in (working copy), for readers and the normalizer
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        if d["max"] is None:
+            d.pop("max")
+        v = d["value"]
+        if isinstance(v, float) and v.is_integer():
+            d["value"] = int(v)
+        if isinstance(d.get("max"), float) and d["max"].is_integer():
+            d["max"] = int(d["max"])
+        return d
+
+
+@dataclass
+class Measure:
+    text: str
+    start: int
+    end: int
+    name: Optional[str]
+    type: str  # action | initiative | document | campaign
+    section: Optional[str] = None
+    category: Optional[str] = None
+    part: Optional[str] = None
+    page: Optional[int] = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class IndicatorValue:
+    indicator: str
+    value: float
+    unit: str
+    qualifier: str
+    period: str
+    year: Optional[int]
+    evidence: str
+    start: int
+    end: int
+    quantity: Optional[int]  # index into the report's quantities
+    confidence: float
+    method: str = "rule"  # rule | model
+    name_zh: Optional[str] = None
+    category: Optional[str] = None
+    section: Optional[str] = None
+    page: Optional[int] = None
+    note: Optional[str] = None  # why this row was chosen over another statement of the same indicator
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        v = d["value"]
+        if isinstance(v, float) and v.is_integer():
+            d["value"] = int(v)
+        return d
