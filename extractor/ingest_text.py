@@ -35,6 +35,7 @@ def decode(data: bytes, path: str = "") -> tuple[str, str]:
         candidates = ["utf-8", "gb18030", "big5"]
     if b"\x00" in data[:4096] and candidates[0] != "utf-16":
         raise errors.NotText(path, "binary data, not text (NUL bytes): not a report in a supported format")
+    decoded = []
     for enc in candidates:
         try:
             text = data.decode(enc)
@@ -43,7 +44,13 @@ def decode(data: bytes, path: str = "") -> tuple[str, str]:
         if not text.strip():
             raise errors.EmptyDocument(path, "the file holds only whitespace")
         if _plausible(text):
-            return text, ("gb18030" if enc == "gb18030" else enc)
+            if enc != "gb18030" and enc != "big5":
+                return text, enc
+            decoded.append((_han_score(text), -len(decoded), text, enc))
+    if decoded:  # GB18030 decodes almost anything: keep the reading that looks most like Chinese text
+        score, _, text, enc = max(decoded)
+        if score > 0.9:
+            return text, enc
     # last resort: let charset-normalizer guess
     try:
         from charset_normalizer import from_bytes
@@ -55,6 +62,15 @@ def decode(data: bytes, path: str = "") -> tuple[str, str]:
         if _plausible(text) and _cjk_share(text) > 0.05:
             return text, best.encoding
     raise errors.NotText(path, "cannot be decoded as UTF-8, GB18030/GBK or Big5 text (binary or unknown encoding)")
+
+
+_GOOD = regex.compile(r"[\p{Han}\x09\x0a\x0d\x20-\x7e，。、；：？！“”‘’（）《》【】〔〕—…·％\u3000\uff01-\uff5e]")
+
+
+def _han_score(text: str) -> float:
+    """Share of characters that belong in a Chinese report (Han, ASCII, CJK punctuation)."""
+    sample = text[:20000]
+    return len(_GOOD.findall(sample)) / max(1, len(sample))
 
 
 def _cjk_share(text: str) -> float:
