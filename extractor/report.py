@@ -60,6 +60,7 @@ class Report:
         }
 
     def to_json(self, indent: Optional[int] = None) -> str:
+        """:meth:`to_dict` as a JSON string (UTF-8 characters kept, not escaped)."""
         import json
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
@@ -70,24 +71,61 @@ class Report:
 
     @property
     def sections_frame(self):
+        """Sections as a DataFrame, one row per section (``id``, ``level``, ``title``, ``part``, ``start``, …)."""
         return self._frame(self.sections)
 
     @property
     def quantities_frame(self):
+        """Quantities as a DataFrame (``text``, ``value``, ``unit``, ``qualifier``, ``kind``, ``start``, …)."""
         return self._frame(self.quantities)
 
     @property
     def measures_frame(self):
+        """Measures as a DataFrame (``text``, ``type``, ``name``, ``section``, …)."""
         return self._frame(self.measures)
 
     @property
     def indicators_frame(self):
+        """The standard indicator table of this report (same as :meth:`to_frame`)."""
         from .table import indicator_table
         return indicator_table([self])
 
     def to_frame(self):
-        """The standard indicator table of this document (``spec/output.md`` columns)."""
+        """The standard indicator table of this document (``spec/output.md`` columns), a pandas DataFrame."""
         return self.indicators_frame
+
+    def unused_quantities(self):
+        """Quantities that no indicator value took (DataFrame with the quantity's index as ``quantity``):
+        where to look for indicators the catalogue is missing."""
+        used = {as_dict(i).get("quantity") for i in self.indicators}
+        df = self.quantities_frame
+        if df.empty:
+            return df
+        df = df.rename_axis("quantity").reset_index()
+        return df[~df["quantity"].isin(used)].reset_index(drop=True)
+
+    def low_confidence(self, threshold: float = 0.8):
+        """Indicator rows with ``confidence`` below ``threshold`` (lowest first)."""
+        df = self.to_frame()
+        if df.empty:
+            return df
+        conf = df["confidence"].astype(float)
+        return df[conf < threshold].sort_values("confidence").reset_index(drop=True)
+
+    # -- review page --------------------------------------------------------------------------------
+    def to_html(self, path=None, title: Optional[str] = None) -> str:
+        """The self-contained review page (``extractor review``); written to ``path`` when given."""
+        from .viz import render_html
+        page = render_html(self, title=title)
+        if path is not None:
+            from pathlib import Path
+            Path(path).write_text(page, encoding="utf-8")
+        return page
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows the review page (in an iframe, so its styles stay apart from the notebook's)."""
+        from .viz import notebook_html
+        return notebook_html(self)
 
     def __repr__(self) -> str:
         return (f"Report({self.document.source!r}: {len(self.sections)} sections, {len(self.quantities)} quantities, "

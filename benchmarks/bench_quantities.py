@@ -1,0 +1,84 @@
+"""Speed of quantity finding (issue 3: at least 2 M characters/s on one core).
+
+Reads the external corpora in ../shared/corpora/external (the provincial 2026 CSVs and the national
+JSONL); skips when they are absent. Prints characters per second for:
+
+* ``find_quantities(text)``: normalisation, candidates, traps, kinds, periods and subjects;
+* ``find_quantities(text, subjects=False)``: the same without naming subjects;
+* the core pass alone on an already normalised working copy (what the pipeline pays, since the
+  document's working copy is built once and shared by every stage).
+
+usage: python benchmarks/bench_quantities.py [--repeat N]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from extractor import quantities  # noqa: E402
+from extractor.normalize import normalize  # noqa: E402
+
+EXTERNAL = ROOT.parent / "shared" / "corpora" / "external"
+
+
+def load_texts() -> list[str]:
+    texts = []
+    csv.field_size_limit(1 << 30)
+    for path in sorted((EXTERNAL / "provincial-gwr-2026").glob("*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            for row in csv.DictReader(fh):
+                if row.get("full_text"):
+                    texts.append(row["full_text"])
+    jsonl = EXTERNAL / "national-gwr" / "government_work_reports.jsonl"
+    if jsonl.exists():
+        for line in jsonl.open(encoding="utf-8"):
+            content = json.loads(line).get("content")
+            if content:
+                texts.append(content)
+    return texts
+
+
+def timed(fn, texts, repeat) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for x in texts:
+            fn(x)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args(argv)
+    texts = load_texts()
+    if not texts:
+        print("skipped: ../shared/corpora/external is not present")
+        return 0
+    chars = sum(map(len, texts))
+    quantities.find_quantities(texts[0])  # load tables, jieba
+    n_q = sum(len(quantities.find_quantities(x)) for x in texts)
+    works = [normalize(x).text for x in texts]
+    rows = [
+        ("find_quantities", timed(quantities.find_quantities, texts, args.repeat)),
+        ("find_quantities(subjects=False)",
+         timed(lambda x: quantities.find_quantities(x, subjects=False), texts, args.repeat)),
+        ("core on working copy", timed(quantities._find, works, args.repeat)),
+        ("normalize only", timed(normalize, texts, args.repeat)),
+    ]
+    print(f"{len(texts)} texts, {chars:,} characters, {n_q:,} quantities")
+    for name, sec in rows:
+        print(f"{name:34} {sec:7.3f} s  {chars / sec / 1e6:6.2f} M chars/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""Word (.docx) reports → :class:`~extractor.document.Document` (python-docx).
+
+The document text is the body in reading order, one paragraph per line ("\\n" between them);
+tables are flattened row by row, cells separated by a tab, so numbers in tables are kept.
+Headings come from paragraph styles (Heading 1.. / 标题 1.. / outline levels → ``cue="style"``)
+and from whole-paragraph bold, short lines (``cue="font"``); the title from the Title style, else a
+centred first paragraph in bold or larger type, else the first heading.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from typing import Optional
+
+from . import errors
+from .document import Document, Heading
+
+_HEADING_STYLE = re.compile(r"^(?:heading|标题|titre|überschrift)\s*(\d)$", re.I)
+_TITLE_STYLE = re.compile(r"^(?:title|标题|文档标题|主标题)$", re.I)
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _style_level(paragraph) -> Optional[int]:
+    """0 for a title style, 1.. for heading styles or outline levels, None for body text."""
+    style = paragraph.style
+    seen = 0
+    while style is not None and seen < 10:  # a style and the styles it is based on
+        name = (style.name or "").strip()
+        if _TITLE_STYLE.match(name):
+            return 0
+        m = _HEADING_STYLE.match(name)
+        if m:
+            return int(m.group(1))
+        style = style.base_style
+        seen += 1
+    # an outline level set directly on the paragraph or on its style
+    for ppr in (paragraph._p.pPr, getattr(paragraph.style.element, "pPr", None) if paragraph.style is not None else None):
+        if ppr is None:
+            continue
+        lvl = ppr.find(f"{_W}outlineLvl")
+        if lvl is not None:
+            try:
+                v = int(lvl.get(f"{_W}val"))
+            except (TypeError, ValueError):
+                continue
+            if 0 <= v < 9:
+                return v + 1
+    return None
+
+
+def _runs_bold(paragraph) -> bool:
+    runs = [r for r in paragraph.runs if r.text.strip()]
+    if not runs:
+        return False
+    style_bold = bool(paragraph.style is not None and paragraph.style.font.bold)
+    return all((r.bold if r.bold is not None else style_bold) for r in runs)
+
+
+def _max_size(paragraph) -> float:
+    sizes = [r.font.size.pt for r in paragraph.runs if r.text.strip() and r.font.size is not None]
+    if not sizes and paragraph.style is not None and paragraph.style.font.size is not None:
+        sizes = [paragraph.style.font.size.pt]
+    return max(sizes) if sizes else 0.0
+
+
+def _centred(paragraph) -> bool:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    align = paragraph.alignment
+    if align is None and paragraph.style is not None:
+        align = paragraph.style.paragraph_format.alignment
+    return align == WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _table_rows(table) -> list:
+    rows = []
+    for row in table.rows:
+        cells, last = [], None
+        for cell in row.cells:
+            if last is not None and cell._tc is last:  # a merged cell repeats itself
+                continue
+            last = cell._tc
+            cells.append(" ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
+        if any(cells):
+            rows.append("\t".join(cells).rstrip("\t"))
+    return rows
+
+
+def read_docx(data: bytes, src: str, doc_id: str) -> Document:
+    """Read a Word .docx file into a Document."""
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise errors.UnsupportedFormat(src, "an encrypted or legacy binary Word file, not .docx"
+                                            " (save it as .docx without a password)")
+    try:
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+        d = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise errors.CorruptDocument(src, "corrupt or truncated Word file (cannot be opened as .docx)") from exc
+    except Exception as exc:  # lxml syntax errors, missing parts
+        raise errors.CorruptDocument(src, f"corrupt Word file ({type(exc).__name__})") from exc
+
+    from .ingest_pdf import rules as pdf_rules
+    markers = pdf_rules()["markers"]
+
+    # body size: the most common run size, to spot larger type
+    sizes: dict = {}
+    blocks = []
+    for el in d.element.body.iterchildren():
+        if el.tag == f"{_W}p":
+            blocks.append(Paragraph(el, d))
+        elif el.tag == f"{_W}tbl":
+            blocks.append(Table(el, d))
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            s = _max_size(b)
+            if s:
+                sizes[s] = sizes.get(s, 0) + len(b.text)
+    body_size = max(sizes, key=sizes.get) if sizes else 0.0
+
+    parts: list = []
+    headings: list = []
+    pos = 0
+    title = None
+    first_para = True
+    for b in blocks:
+        if isinstance(b, Table):
+            for row in _table_rows(b):
+                parts.append(row)
+                pos += len(row) + 1
+            continue
+        raw = b.text
+        text = raw.strip().replace("\r", "")
+        if not text:
+            continue
+        start, end = pos, pos + len(text)
+        level = _style_level(b)
+        if level == 0 and title is None:
+            title = text
+            headings.append(Heading(start=start, end=end, level=0, cue="title"))
+        elif level is not None and level > 0:
+            headings.append(Heading(start=start, end=end, level=level, cue="style"))
+        elif first_para and title is None and _centred(b) and len(text) <= 120 and (
+                _runs_bold(b) or (body_size and _max_size(b) > body_size)):
+            title = text
+            headings.append(Heading(start=start, end=end, level=0, cue="title"))
+        elif len(text) <= 60 and text[-1] not in "。；;，," and (_runs_bold(b) or (
+                body_size and _max_size(b) >= body_size + 1.5)):
+            lvl = next((lv for pat, lv in markers if pat.match(text)), 2)
+            headings.append(Heading(start=start, end=end, level=lvl, cue="font"))
+        first_para = False
+        parts.append(text)
+        pos = end + 1
+    text = "\n".join(parts)
+    if not text.strip():
+        raise errors.EmptyDocument(src, "Word file has no text")
+    if title is None:
+        first = next((h for h in headings if h.level >= 1), None)
+        if first is not None:
+            title = text[first.start:first.end]
+    core = d.core_properties
+    meta = {"extractor": "python-docx", "paragraphs": len(parts), "tables": sum(isinstance(b, Table) for b in blocks)}
+    if core.title:
+        meta["core_title"] = core.title
+    if core.author:
+        meta["author"] = core.author
+    return Document(text=text, source=src, id=doc_id, format="docx", title=title, headings=headings, meta=meta)
+
+
+__all__ = ["read_docx"]
