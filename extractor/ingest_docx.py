@@ -1,7 +1,8 @@
 """Word (.docx) reports → :class:`~extractor.document.Document` (python-docx).
 
 The document text is the body in reading order, one paragraph per line ("\\n" between them);
-tables are flattened row by row, cells separated by a tab, so numbers in tables are kept.
+tables are flattened row by row, cells separated by a tab, so numbers in tables are kept. Word's
+automatic paragraph numbers (一、 （一） 1.) are written out before the paragraph's text, as shown.
 Headings come from paragraph styles (Heading 1.. / 标题 1.. / outline levels → ``cue="style"``)
 and from whole-paragraph bold, short lines (``cue="font"``); the title from the Title style, else a
 centred first paragraph in bold or larger type, else the first heading.
@@ -35,7 +36,8 @@ def _style_level(paragraph) -> Optional[int]:
         style = style.base_style
         seen += 1
     # an outline level set directly on the paragraph or on its style
-    for ppr in (paragraph._p.pPr, getattr(paragraph.style.element, "pPr", None) if paragraph.style is not None else None):
+    style_ppr = getattr(paragraph.style.element, "pPr", None) if paragraph.style is not None else None
+    for ppr in (paragraph._p.pPr, style_ppr):
         if ppr is None:
             continue
         lvl = ppr.find(f"{_W}outlineLvl")
@@ -47,6 +49,140 @@ def _style_level(paragraph) -> Optional[int]:
             if 0 <= v < 9:
                 return v + 1
     return None
+
+
+_DIGITS = "零一二三四五六七八九"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def _chinese(n: int) -> str:
+    """1 → 一, 10 → 十, 21 → 二十一, 105 → 一百零五 (list numbers)."""
+    if n <= 0:
+        return str(n)
+    if n >= 1000:
+        return str(n)
+    h, rest = divmod(n, 100)
+    t, u = divmod(rest, 10)
+    out = ""
+    if h:
+        out += _DIGITS[h] + "百"
+        if rest and t == 0:
+            out += "零"
+    if t:
+        out += ("" if (t == 1 and not h) else _DIGITS[t]) + "十"
+    if u:
+        out += _DIGITS[u]
+    return out
+
+
+def _roman(n: int) -> str:
+    vals = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+            (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    out = ""
+    for v, r in vals:
+        while n >= v:
+            out, n = out + r, n - v
+    return out
+
+
+def _format_number(n: int, fmt: str) -> Optional[str]:
+    if fmt in ("decimal", "decimalZero"):
+        return f"{n:02d}" if fmt == "decimalZero" else str(n)
+    if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "ideographDigital",
+               "taiwaneseCounting", "taiwaneseCountingThousand", "japaneseCounting"):
+        return _chinese(n)
+    if fmt == "decimalFullWidth" or fmt == "decimalFullWidth2":
+        return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
+        return _CIRCLED[n - 1] if 1 <= n <= len(_CIRCLED) else str(n)
+    if fmt in ("upperLetter", "lowerLetter"):
+        s = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return s if fmt == "upperLetter" else s.lower()
+    if fmt in ("upperRoman", "lowerRoman"):
+        return _roman(n) if fmt == "upperRoman" else _roman(n).lower()
+    return None  # bullet, none, and formats we do not render
+
+
+class _Numbering:
+    """Word's automatic paragraph numbers (一、 （一） 1.), which are not in the paragraph's text."""
+
+    def __init__(self, document):
+        self.levels: dict = {}  # numId → {ilvl: (start, fmt, text, suffix)}
+        self.counters: dict = {}  # abstractNumId → [count per level]
+        self.abstract_of: dict = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract = {}
+        for an in root.findall(f"{_W}abstractNum"):
+            lv = {}
+            for lvl in an.findall(f"{_W}lvl"):
+                def val(tag, default=None):
+                    el = lvl.find(f"{_W}{tag}")
+                    return el.get(f"{_W}val") if el is not None else default
+                try:
+                    start = int(val("start", "1"))
+                except ValueError:
+                    start = 1
+                lv[int(lvl.get(f"{_W}ilvl", "0"))] = (start, val("numFmt", "decimal"), val("lvlText", ""),
+                                                        val("suff", "tab"))
+            abstract[an.get(f"{_W}abstractNumId")] = lv
+        for num in root.findall(f"{_W}num"):
+            ref = num.find(f"{_W}abstractNumId")
+            if ref is None:
+                continue
+            aid = ref.get(f"{_W}val")
+            lv = dict(abstract.get(aid, {}))
+            for ov in num.findall(f"{_W}lvlOverride"):
+                so = ov.find(f"{_W}startOverride")
+                il = int(ov.get(f"{_W}ilvl", "0"))
+                if so is not None and il in lv:
+                    lv[il] = (int(so.get(f"{_W}val")),) + lv[il][1:]
+            self.levels[num.get(f"{_W}numId")] = lv
+            self.abstract_of[num.get(f"{_W}numId")] = aid
+
+    @staticmethod
+    def _num_pr(paragraph):
+        for el in (paragraph._p.pPr, getattr(paragraph.style, "element", None)):
+            ppr = el if el is None or el.tag == f"{_W}pPr" else el.find(f"{_W}pPr")
+            if ppr is None:
+                continue
+            npr = ppr.find(f"{_W}numPr")
+            if npr is not None:
+                nid = npr.find(f"{_W}numId")
+                ilvl = npr.find(f"{_W}ilvl")
+                return (nid.get(f"{_W}val") if nid is not None else None,
+                        int(ilvl.get(f"{_W}val")) if ilvl is not None else 0)
+        return None, 0
+
+    def label(self, paragraph) -> str:
+        """The number Word shows before this paragraph ("" for none or bullets); advances the counters."""
+        if not self.levels:
+            return ""
+        nid, ilvl = self._num_pr(paragraph)
+        if not nid or nid == "0" or nid not in self.levels or ilvl not in self.levels[nid]:
+            return ""
+        lv = self.levels[nid]
+        key = self.abstract_of.get(nid, nid)
+        counts = self.counters.setdefault(key, {})
+        counts[ilvl] = counts.get(ilvl, lv[ilvl][0] - 1) + 1
+        for deeper in [k for k in counts if k > ilvl]:
+            del counts[deeper]
+        start, fmt, text, suffix = lv[ilvl]
+        if _format_number(1, fmt) is None or not text:
+            return ""
+
+        def sub(m):
+            k = int(m.group(1)) - 1
+            if k not in lv:
+                return ""
+            n = counts.get(k, lv[k][0])
+            return _format_number(n, lv[k][1]) or ""
+        out = re.sub(r"%(\d)", sub, text)
+        if out and suffix != "nothing" and (out[-1].isascii() and out[-1] not in " "):
+            out += " "
+        return out
 
 
 def _runs_bold(paragraph) -> bool:
@@ -103,6 +239,7 @@ def read_docx(data: bytes, src: str, doc_id: str) -> Document:
 
     from .ingest_pdf import rules as pdf_rules
     markers = pdf_rules()["markers"]
+    numbering = _Numbering(d)
 
     # body size: the most common run size, to spot larger type
     sizes: dict = {}
@@ -130,10 +267,10 @@ def read_docx(data: bytes, src: str, doc_id: str) -> Document:
                 parts.append(row)
                 pos += len(row) + 1
             continue
-        raw = b.text
-        text = raw.strip().replace("\r", "")
+        text = b.text.strip().replace("\r", "")
         if not text:
             continue
+        text = numbering.label(b) + text
         start, end = pos, pos + len(text)
         level = _style_level(b)
         if level == 0 and title is None:

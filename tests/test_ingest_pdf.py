@@ -6,6 +6,7 @@ expected text comes from the sources (the Zhoucun sample and ``tests/fixtures/re
 """
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
@@ -32,6 +33,7 @@ LIBREOFFICE = sorted(k for k, v in GENERATED.items() if v["producer"] == "libreo
 KEY_PHRASES = ["“十个合并”", "齐好办·金融管家", "并接入", "作用"]
 
 
+@functools.lru_cache(maxsize=None)
 def _load(name: str):
     return extractor.load(PDF / f"{name}.pdf")
 
@@ -153,7 +155,7 @@ def test_generated_reports_round_trip(tmp_path, seed):
     """Random reports in every page style: the reconstructed text is the source, pages all mapped."""
     styles = [make_pdfs.Style(footer="dash"), make_pdfs.Style(header="测试县人民政府", footer="alternate"),
               make_pdfs.Style(footer="of", justify=False), make_pdfs.Style(footer="hyphen", header="测试县"),
-              make_pdfs.Style(footer="dash", indent=False), make_pdfs.Style(footer="of", indent=False, justify=False)]
+              make_pdfs.Style(footer="slash"), make_pdfs.Style(footer="header", header="测试县人民政府办公室")]
     blocks = _random_report(seed)
     path = tmp_path / "r.pdf"
     m = make_pdfs.render_reportlab(blocks, path, styles[seed % len(styles)])
@@ -165,6 +167,53 @@ def test_generated_reports_round_trip(tmp_path, seed):
         at = doc.text.find(snippet, pos)
         assert at >= 0 and doc.page_at(at) == page
         pos = at
+
+
+@pytest.mark.parametrize("justify", [True, False])
+def test_unindented_paragraphs_set_apart_by_space(tmp_path, justify):
+    """Without first-line indents, paragraph spacing (and short last lines) mark the paragraphs.
+    (A paragraph that ends exactly at a page end cannot be told from one that runs on: official
+    documents indent their paragraphs.)"""
+    blocks = _random_report(3)[:4]
+    path = tmp_path / "flat.pdf"
+    m = make_pdfs.render_reportlab(blocks, path, make_pdfs.Style(indent=False, justify=justify))
+    assert m["pages"] == 1
+    assert extractor.load(path).text.split("\n") == make_pdfs.expected_lines(blocks)
+
+
+@pytest.mark.parametrize("head", ["（一）全面依法履行政府职能，营商环境持续优化。",  # ends inside line 1
+                                  "（二）健全依法行政制度体系，行政制度落实有力，决策质量稳步提升。"])  # runs onto line 2
+def test_bold_run_in_head_stays_in_its_paragraph(tmp_path, head):
+    body = "在全市率先建立投资项目线上联审工作机制，整合10余个部门事项，累计为230个项目开展联审。"
+    blocks = [make_pdfs.Block("title", "测试区工作报告"), make_pdfs.Block("heading", "一、主要成效"),
+              make_pdfs.Block("para", head + body, bold=len(head)), make_pdfs.Block("para", body)]
+    path = tmp_path / "runin.pdf"
+    make_pdfs.render_reportlab(blocks, path)
+    doc = extractor.load(path)
+    assert doc.text.split("\n") == make_pdfs.expected_lines(blocks)
+    assert [doc.text[h.start:h.end] for h in doc.headings if h.cue == "font"] == ["一、主要成效"]
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_rotated_watermark_is_not_text(tmp_path, engine):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+    font, _ = make_pdfs._fonts()
+    path = tmp_path / "watermark.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont(font, 16)
+    c.drawString(80, 700, "全年受理行政复议申请54件。")
+    c.saveState()
+    c.translate(300, 400)
+    c.rotate(45)
+    c.setFont(font, 48)
+    c.setFillGray(0.85)
+    c.drawCentredString(0, 0, "内部资料注意保密")
+    c.restoreState()
+    c.showPage()
+    c.save()
+    doc = read_pdf(path.read_bytes(), str(path), "id", engine=engine)
+    assert doc.text == "全年受理行政复议申请54件。"
 
 
 def test_page_without_text_keeps_an_entry(tmp_path):
