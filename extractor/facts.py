@@ -24,9 +24,15 @@ class Section:
     title_end: Optional[int] = None
     confidence: Optional[float] = None
     method: str = "rule"
+    # a top-level section whose heading names two parts (“十四五”时期发展成就和“十五五”时期主要目标任务):
+    # [[start, end, part], …] in document offsets; use sections.part_at(sections, offset)
+    segments: Optional[list] = None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        if d.get("segments") is None:
+            d.pop("segments", None)
+        return d
 
 
 @dataclass

@@ -164,6 +164,12 @@ def train(name: str, out_dir: Optional[Path] = None, folds: Optional[int] = None
     per_class = {c: {"n": int((y == c).sum()),
                      "recall": round(float(((pred == c) & (y == c)).sum() / max(1, (y == c).sum())), 3)}
                  for c in sorted(set(labels))}
+    by_origin = {}
+    origins = meta.pop("origin", None)
+    if origins and len(origins) == len(labels):
+        for o in sorted(set(origins)):
+            idx = [i for i, x in enumerate(origins) if x == o]
+            by_origin[o] = {"n": len(idx), "accuracy": round(float(accuracy_score(y[idx], pred[idx].astype(str))), 4)}
     model = spec.build()
     model.fit(texts, y)
     _slim(model)
@@ -184,7 +190,8 @@ def train(name: str, out_dir: Optional[Path] = None, folds: Optional[int] = None
         "data_sources": meta.get("sources", {}),
         "notes": meta.get("notes", []),
         "cv": {"scheme": cv_kind, "accuracy": round(acc, 4), "macro_f1": round(macro, 4),
-               "fold_accuracy": [round(a, 4) for a in fold_acc], "per_class": per_class},
+               "fold_accuracy": [round(a, 4) for a in fold_acc], "per_class": per_class,
+               "by_label_origin": by_origin},
         "versions": versions(),
         "model_sha256": hashlib.sha256((out / "model.skops").read_bytes()).hexdigest(),
     }
@@ -263,7 +270,7 @@ def get(name: str):
         return None
     if model is None and name not in _NOTED:
         _NOTED.add(name)
-        log.info("no trained model %s in %s: using rules only (run `extractor train`)", name, MODELS_DIR)
+        log.warning("no trained model %s in %s: using rules only (run `extractor train`)", name, MODELS_DIR)
     return model
 
 

@@ -102,6 +102,7 @@ def _join_deletions(text: str) -> list[tuple[int, int]]:
     join = _rules()["join"]
     min_len = int(join["min_line_length"])
     body_marks = join["body_marks"]
+    max_heading = int(join["max_heading_length"])
     ends_open = regex.compile(join["line_end_open"], regex.V1)
     starts_cont = regex.compile(join["next_start"], regex.V1)
     heading = _heading_start()
@@ -113,7 +114,7 @@ def _join_deletions(text: str) -> list[tuple[int, int]]:
         line_start = text.rfind("\n", 0, s) + 1
         prev = text[line_start:s].rstrip(" \t\u3000\r")
         if (len(prev) < min_len or not any(c in prev for c in body_marks) or not ends_open.search(prev)
-                ):
+                or (len(prev) <= max_heading and heading.match(prev.lstrip()))):
             continue
         nxt_end = text.find("\n", e)
         nxt = text[e: nxt_end if nxt_end >= 0 else len(text)]

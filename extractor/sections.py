@@ -90,10 +90,12 @@ class _Rules:
     parts: list = field(default_factory=list)  # [(part, [patterns])]
     body_cues: dict = field(default_factory=dict)
     inherit_after: tuple = ()
+    mixed_switch: Optional["regex.Pattern"] = None
     categories: list = field(default_factory=list)  # [(id, name_zh, title_words, body_words)]
     cat_title_weight: int = 6
     cat_body_cap: int = 4
     cat_min_score: int = 3
+    cat_body_chars: int = 300
 
 
 def _load_yaml(name: str) -> dict:
@@ -120,11 +122,13 @@ def rules() -> _Rules:
         parts=[(r["part"], [regex.compile(x, regex.V1) for x in r["patterns"]]) for r in p["parts"]],
         body_cues={k: regex.compile(v, regex.V1) for k, v in p["body_cues"].items()},
         inherit_after=tuple(p.get("inherit_after") or ()),
+        mixed_switch=regex.compile(p["mixed_switch"], regex.V1) if p.get("mixed_switch") else None,
         categories=[(r["id"], r["name_zh"], list(r.get("title") or []), list(r.get("body") or []))
                     for r in c["categories"]],
         cat_title_weight=int(c.get("title_weight", 6)),
         cat_body_cap=int(c.get("body_cap", 4)),
         cat_min_score=int(c.get("min_score", 3)),
+        cat_body_chars=int(c.get("body_chars_per_point", 300)),
     )
 
 
@@ -239,11 +243,50 @@ def _runins(text: str, r: _Rules, taken: set) -> list[Heading]:
     return out
 
 
-def _part_by_rule(title: str) -> Optional[str]:
+def _part_by_rule(title: str, only: Optional[str] = None) -> Optional[str]:
     for part, pats in rules().parts:
+        if only and part != only:
+            continue
         if any(p.search(title) for p in pats):
             return part
     return None
+
+
+def _mixed_segments(wt: str, a: int, b: int) -> Optional[list]:
+    """A section headed as results and plans: its paragraphs up to the first that turns to the plans
+    (``data/sections/parts.yaml`` ``mixed_switch``) are results, the rest plans (working offsets)."""
+    pat = rules().mixed_switch
+    if pat is None:
+        return None
+    nl = wt.find("\n", a, b)
+    first_para = not wt[a:nl if nl >= 0 else b].strip(" \t。：:")  # body text on the heading's own line
+    for ls, le in _lines(wt[:b]):
+        if le <= a or ls < a:
+            continue
+        line = wt[ls:le].strip()
+        if not line:
+            continue
+        if pat.match(line) and not first_para:
+            return [[a, ls, "results"], [ls, b, "plans"]]
+        first_para = False
+    return None
+
+
+def part_at(sections: list, offset: int) -> Optional[str]:
+    """The report part at a document offset: the innermost section's part, or its top-level section's
+    segment where that section names two parts."""
+    best, top = None, None
+    for s in sections:
+        if s.start <= offset < s.end:
+            if best is None or s.level > best.level:
+                best = s
+            if s.level == 1:
+                top = s
+    if top is not None and top.segments:
+        for a, b, p in top.segments:
+            if a <= offset < b:
+                return p
+    return best.part if best else None
 
 
 def _unnumbered(text: str, r: _Rules, cue_lines: dict, has_top: bool, first_numbered: int,
@@ -373,21 +416,26 @@ def build_tree(heads: list[Heading]) -> list[_Node]:
 # ---------------------------------------------------------------- parts and categories
 
 def _category(title: str, body: str) -> tuple[Optional[str], float]:
+    """Best category by weighted keywords. Evidence from the body alone must grow with the body's length
+    (``body_chars_per_point``), so that a long section of an economic report is not filed by stray words."""
     r = rules()
-    best, best_score, total = None, 0.0, 0.0
+    best, best_score, total, best_title = None, 0.0, 0.0, False
     for cid, _name, tw, bw in r.categories:
         score = 0.0
+        in_title = False
         for w in tw:
             if w in title:
                 score += r.cat_title_weight
+                in_title = True
         for w in bw:
             c = body.count(w)
             if c:
                 score += min(c, r.cat_body_cap)
         total += score
         if score > best_score:
-            best, best_score = cid, score
-    if best is None or best_score < r.cat_min_score:
+            best, best_score, best_title = cid, score, in_title
+    need = r.cat_min_score + (0 if best_title else len(body) // r.cat_body_chars)
+    if best is None or best_score < need:
         return None, 0.0
     return best, round(best_score / total, 3) if total else 0.0
 
@@ -497,6 +545,14 @@ def find_sections(doc, use_model: bool = True) -> list[Section]:
         out.append(sec)
     _assign_parts(nodes, by_node, wt, ends, use_model)
     _assign_categories(nodes, by_node, wt, ends)
+    for sec in out:
+        if sec.segments:
+            sec.segments = [[*src(a, b), p] for a, b, p in sec.segments]
+            for sub in out:  # subsections inside a segment take its part
+                if sub.level > 1 and sub.start >= sec.start and sub.end <= sec.end:
+                    for a, b, p in sec.segments:
+                        if a <= sub.start < b:
+                            sub.part = p
     return out
 
 
@@ -533,6 +589,10 @@ def _assign_parts(nodes, by_node, wt, ends, use_model):
         title = wt[nd.h.title_start:nd.h.title_end]
         body = wt[nd.h.title_end:ends[i]]
         part = _part_by_rule(title)
+        if part == "plans" and _part_by_rule(title, only="results"):
+            seg = _mixed_segments(wt, nd.h.title_end, ends[i])
+            if seg:
+                sec.segments = seg  # working offsets for now; mapped below
         if part:
             sec.part, sec.confidence, sec.method = part, 0.95, "rule"
         elif prev_part in r.inherit_after:
@@ -588,5 +648,5 @@ def top_level(sections: list[Section]) -> list[Section]:
     return [s for s in sections if s.level == 1 and s.part != "preamble"]
 
 
-__all__ = ["find_sections", "find_headings", "build_tree", "cn_number", "category_names", "top_level",
+__all__ = ["find_sections", "find_headings", "part_at", "build_tree", "cn_number", "category_names", "top_level",
            "part_text", "PARTS"]

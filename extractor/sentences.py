@@ -71,7 +71,11 @@ def split(text: str, clauses: bool = False) -> list[tuple[int, int]]:
             emit(start, i)
             start = i + 1
         elif stack and ch == stack[-1][0]:
-            stack.pop()
+            _, opened = stack.pop()
+            # a quoted speech (他说：“……。”) ends its sentence with the closing quote
+            if (not stack and i > 0 and text[i - 1] in ends and opened > 0 and text[opened - 1] in "：:"):
+                emit(start, i + 1)
+                start = i + 1
         elif ch in pairs and not (ch in "“‘" and stack and stack[-1][0] == pairs[ch]):
             stack.append((pairs[ch], i))
         elif ch in ends:
@@ -113,6 +117,8 @@ def rule_type(text: str, part: Optional[str] = None) -> str:
         return "action"
     if pats["result"].search(text):
         return "result"
+    if part in ("results", "leadership") and len(text) >= 8 and pats["achieved"].search(text):
+        return "result"  # an achievement in words (明显改善, 稳步推进, 影响力不断提升)
     return "other"
 
 
@@ -139,9 +145,11 @@ def classify(doc, sections: list, use_model: bool = True) -> list[Sentence]:
     starts = [t[0] for t in spans]
     out = []
     texts, parts = [], []
-    titles = sorted((sec.start, sec.title_end) for sec in sections if sec.title_end is not None and sec.number is not None
-                    or (sec.title_end is not None and sec.part != "preamble"))
+    # heading lines (not run-in items 一是…, whose sentence is a sentence of the paragraph)
+    titles = sorted((sec.start, sec.title_end) for sec in sections
+                    if sec.title_end is not None and sec.part != "preamble" and not (sec.number or "").endswith("是"))
     heads = []
+    mixed = any(getattr(sec, "segments", None) for sec in sections)
     for a, b in split(work.text):
         s, e = work.to_source(a, b)
         sec = None
@@ -150,7 +158,11 @@ def classify(doc, sections: list, use_model: bool = True) -> list[Sentence]:
             st, nl, en, obj = spans[j]
             if st <= s < en and (sec is None or obj.level > sec.level):
                 sec = obj
-        sent = Sentence(s, e, doc.text[s:e], section=sec.id if sec else None, part=sec.part if sec else None)
+        part = sec.part if sec else None
+        if mixed:
+            from .sections import part_at
+            part = part_at(sections, s)
+        sent = Sentence(s, e, doc.text[s:e], section=sec.id if sec else None, part=part)
         out.append(sent)
         texts.append(work.text[a:b])
         parts.append(sent.part)

@@ -93,3 +93,8 @@ def test_arbitrary_text_never_crashes(text):
         b = min(len(w.text), a + 5)
         s, e = w.to_source(a, b)
         assert 0 <= s <= e <= len(text)
+
+
+def test_heading_with_enumeration_comma_is_not_joined():
+    src = "二、“十四五”时期发展成就、主要目标和重点任务\n2025年，全省地区生产总值增长5%，完成全年目标。"
+    assert normalize(src).text == src

@@ -196,3 +196,21 @@ def test_provincial_top_level_sections(shared_dir):
         assert top[0].part == "results" and "plans" in {s.part for s in top}
         found += 1
     assert found == 31
+
+
+def test_mixed_heading_has_results_and_plans_segments():
+    text = ("一、2025年工作回顾\n过去一年，经济运行稳中有进，地区生产总值增长5.2%。\n"
+            "二、“十四五”时期发展成就和“十五五”时期主要目标任务\n过去五年，我们攻坚克难，地区生产总值年均增长5.5%，"
+            "城乡居民收入稳步提高。\n“十五五”时期是基本实现现代化的关键时期，今后五年地区生产总值年均增长5%左右。\n"
+            "三、2026年重点工作\n今年要扎实推进各项工作。\n")
+    doc = _doc(text)
+    secs = sections.find_sections(doc, use_model=False)
+    two = next(s for s in secs if s.id == "2")
+    assert two.part == "plans" and two.segments
+    (a, b, p1), (c, d, p2) = two.segments
+    assert (p1, p2) == ("results", "plans") and b == c
+    assert text[a:].lstrip().startswith("过去五年") and text[c:].startswith("“十五五”时期是")
+    assert sections.part_at(secs, text.index("年均增长5.5%")) == "results"
+    assert sections.part_at(secs, text.index("年均增长5%左右")) == "plans"
+    assert sections.part_at(secs, text.index("增长5.2%")) == "results"
+    assert "segments" not in secs[0].to_dict() and "segments" in two.to_dict()
