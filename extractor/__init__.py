@@ -14,5 +14,6 @@ from .ingest import load  # noqa: E402
 from .pipeline import extract  # noqa: E402
 from .report import Report  # noqa: E402
 from .table import indicator_table  # noqa: E402
+from .catalogue import catalogue  # noqa: E402  (after .table: the module name is shadowed by the function)
 
-__all__ = ["load", "extract", "Document", "Report", "ExtractorError", "indicator_table", "__version__"]
+__all__ = ["load", "extract", "Document", "Report", "ExtractorError", "indicator_table", "catalogue", "__version__"]

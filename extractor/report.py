@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from .document import Document
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 SCHEMA = "extractor/1"
 
@@ -65,36 +69,36 @@ class Report:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     # -- pandas -------------------------------------------------------------------------------------
-    def _frame(self, items: list):
+    def _frame(self, items: list) -> "pd.DataFrame":
         import pandas as pd
         return pd.DataFrame([as_dict(i) for i in items])
 
     @property
-    def sections_frame(self):
+    def sections_frame(self) -> "pd.DataFrame":
         """Sections as a DataFrame, one row per section (``id``, ``level``, ``title``, ``part``, ``start``, …)."""
         return self._frame(self.sections)
 
     @property
-    def quantities_frame(self):
+    def quantities_frame(self) -> "pd.DataFrame":
         """Quantities as a DataFrame (``text``, ``value``, ``unit``, ``qualifier``, ``kind``, ``start``, …)."""
         return self._frame(self.quantities)
 
     @property
-    def measures_frame(self):
+    def measures_frame(self) -> "pd.DataFrame":
         """Measures as a DataFrame (``text``, ``type``, ``name``, ``section``, …)."""
         return self._frame(self.measures)
 
     @property
-    def indicators_frame(self):
+    def indicators_frame(self) -> "pd.DataFrame":
         """The standard indicator table of this report (same as :meth:`to_frame`)."""
         from .table import indicator_table
         return indicator_table([self])
 
-    def to_frame(self):
+    def to_frame(self) -> "pd.DataFrame":
         """The standard indicator table of this document (``spec/output.md`` columns), a pandas DataFrame."""
         return self.indicators_frame
 
-    def unused_quantities(self):
+    def unused_quantities(self) -> "pd.DataFrame":
         """Quantities that no indicator value took (DataFrame with the quantity's index as ``quantity``):
         where to look for indicators the catalogue is missing."""
         used = {as_dict(i).get("quantity") for i in self.indicators}
@@ -104,7 +108,7 @@ class Report:
         df = df.rename_axis("quantity").reset_index()
         return df[~df["quantity"].isin(used)].reset_index(drop=True)
 
-    def low_confidence(self, threshold: float = 0.8):
+    def low_confidence(self, threshold: float = 0.8) -> "pd.DataFrame":
         """Indicator rows with ``confidence`` below ``threshold`` (lowest first)."""
         df = self.to_frame()
         if df.empty:
@@ -113,12 +117,11 @@ class Report:
         return df[conf < threshold].sort_values("confidence").reset_index(drop=True)
 
     # -- review page --------------------------------------------------------------------------------
-    def to_html(self, path=None, title: Optional[str] = None) -> str:
+    def to_html(self, path: Union[str, Path, None] = None, title: Optional[str] = None) -> str:
         """The self-contained review page (``extractor review``); written to ``path`` when given."""
         from .viz import render_html
         page = render_html(self, title=title)
         if path is not None:
-            from pathlib import Path
             Path(path).write_text(page, encoding="utf-8")
         return page
 

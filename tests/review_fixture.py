@@ -69,7 +69,8 @@ def build(text: str, source: str = "zhoucun-2023.txt", n_indicators: int = 12) -
                      "confidence": 0.5 if k % 4 == 3 else 0.95, "method": "rule", "name_zh": f"测试指标{k}",
                      "category": "test", "section": None, "page": None})
     return {"schema": "extractor/1",
-            "document": {"id": "test", "source": source, "title": "周村区 2023 年度法治政府建设工作的报告（测试标注）",
+            "document": {"id": "test", "source": source,
+                         "title": "周村区 2023 年度法治政府建设工作的报告（测试标注）",
                          "genre": "fazhi", "year": 2023,
                          "region": {"name": "周村区", "code": "370306", "city": "淄博市", "province": "山东省",
                                     "level": "county"},
@@ -79,7 +80,7 @@ def build(text: str, source: str = "zhoucun-2023.txt", n_indicators: int = 12) -
 
 #: a tiny hostile document: markup, script and entity-like text that must show as text
 HOSTILE_TEXT = ("一、总体情况\n受理<script>window.__pwned=1</script>案件12件，"
-                "<img src=x onerror=\"window.__pwned=1\">办结率100%。&amp; 建立“<b>便民</b>”站点3处。\n")
+                "<img src=x onerror=\"window.__pwned=1\">办结率100%。&amp;\r\n建立“<b>便民</b>”站点3处。\n")
 
 
 def hostile() -> dict:
@@ -87,7 +88,8 @@ def hostile() -> dict:
     qs = _quantities(text)
     i12 = text.index("12件")
     return {"schema": "extractor/1",
-            "document": {"id": "x", "source": "<script>alert(1)</script>.txt", "title": "</title><script>window.__pwned=1</script>",
+            "document": {"id": "x", "source": "<script>alert(1)</script>.txt",
+                         "title": "</title><script>window.__pwned=1</script>",
                          "genre": None, "year": None, "region": None, "issuers": []},
             "text": text,
             "sections": [{"id": "1", "parent": None, "level": 1, "number": "一、", "title": "总体情况",

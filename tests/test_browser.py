@@ -31,7 +31,8 @@ ARTIFACTS = ROOT / "test-artifacts"
 NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-         "--disable-default-apps", "--mute-audio", "--host-resolver-rules=MAP * ~NOTFOUND"]
+         "--disable-default-apps", "--mute-audio", "--disable-dev-shm-usage",
+         "--host-resolver-rules=MAP * ~NOTFOUND"]
 
 
 def _find() -> str | None:
@@ -52,8 +53,14 @@ def _install() -> str | None:
         if subprocess.run(cmd, env=env, capture_output=True, timeout=900).returncode != 0:
             subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, timeout=600)
             subprocess.run(cmd, env=env, capture_output=True, timeout=900)
+        # a small Chinese font for readable screenshots, where none is installed (best effort)
+        fc = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, timeout=60) if shutil.which("fc-list") \
+            else None
+        if fc is None or not fc.stdout.strip():
+            subprocess.run(["apt-get", "install", "-y", "-q", "fonts-wqy-microhei"], env=env, capture_output=True,
+                           timeout=600)
     except (OSError, subprocess.TimeoutExpired):
-        return None
+        return _find()
     return _find()
 
 
@@ -155,6 +162,8 @@ def test_annotated_zhoucun_review_in_chromium(chromium, zhoucun_text, tmp_path, 
     assert result["click"] == {"key": f"i{len(data['indicators']) - 1}", "fragments": 1, "active": True,
                                "visible": True, "details": True}
     assert result["hover"] == {"shown": True, "value": True} and result["filter"]["restored"]
+    assert result["textClick"] == {"rowActive": True}
+    assert result["search"]["shown"] == 1 and result["search"]["allMatch"] and result["search"]["restored"]
     pane = rf.parse_text_pane(dom)
     assert pane["text"] == zhoucun_text
     for i, q in enumerate(data["quantities"]):
@@ -167,10 +176,12 @@ def test_annotated_zhoucun_review_in_chromium(chromium, zhoucun_text, tmp_path, 
     screenshot(chromium, page, artifacts / "review-zhoucun-annotated.png", tmp_path)
     key = f"i{len(data['indicators']) - 1}"
     screenshot(chromium, page, artifacts / "review-zhoucun-annotated-selected.png", tmp_path, f"#show={key}")
-    dom = _run(chromium, tmp_path, ["--virtual-time-budget=3000", "--dump-dom", page.resolve().as_uri() + f"#show={key}"])
+    url = page.resolve().as_uri() + f"#show={key}"
+    dom = _run(chromium, tmp_path, ["--virtual-time-budget=3000", "--dump-dom", url])
     assert re.search(rf'<span class="hl ind[^"]*active[^"]*" data-k="{key}"', dom)
     assert re.search(rf'<tr class="irow[^"]*active[^"]*" data-k="{key}"', dom)
-    assert data["indicators"][-1]["indicator"] in re.search(r'<div id="detail-body">(.*?)</div></section>', dom, re.S).group(1)
+    details = re.search(r'<div id="detail-body">(.*?)</div></section>', dom, re.S).group(1)
+    assert data["indicators"][-1]["indicator"] in details
 
 
 def test_markup_in_a_report_shows_as_text(chromium, tmp_path, artifacts):
@@ -184,3 +195,22 @@ def test_markup_in_a_report_shows_as_text(chromium, tmp_path, artifacts):
     assert pane["text"] == rf.HOSTILE_TEXT
     assert "<script>window.__pwned=1</script>" in pane["text"]
     screenshot(chromium, page, artifacts / "review-hostile.png", tmp_path)
+
+
+SHARED_DOCS = ["zhoucun-2023.pdf", "zhoucun-2023.docx", "2026_广东省_政府工作报告.txt"]
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("name", SHARED_DOCS)
+def test_review_of_other_formats_and_genres_in_chromium(chromium, shared_dir, name, tmp_path):
+    """The review page of a PDF, a Word file and a long 政府工作报告 as extracted today: every span shown."""
+    src = shared_dir / "corpora" / "dev" / name
+    if not src.exists():
+        pytest.skip(f"{src} is absent")
+    data = _extract(src, tmp_path)
+    page = _review(src, tmp_path / "review.html")
+    result, dom = open_page(chromium, page, tmp_path)
+    assert result["ok"], result
+    for kind, n in _expected_counts(data).items():
+        assert result["kinds"][kind] == {"located": n, "highlighted": n}, kind
+    assert rf.parse_text_pane(dom)["text"] == data["text"]

@@ -106,13 +106,15 @@ def test_quantities_no_indicator_took_are_marked_free():
     data = _data([], [], ["54件"], ["54件", "8个"])
     pane = rf.parse_text_pane(viz.render_html(data))
     assert "free" not in pane["classes"]["q0"] and "free" in pane["classes"]["q1"]
+    items = viz._collect(data)[1]  # the details of a quantity name the indicator that took it
+    assert items["q0"]["indicator"] == "x.y" and "indicator" not in items["q1"]
 
 
 span_st = st.tuples(st.sampled_from(list(KIND_KEYS)), st.integers(0, 40), st.integers(1, 12))
 
 
 @settings(max_examples=150, deadline=None)
-@given(text=st.text(alphabet="法治<>&\"'\n 12件%", min_size=1, max_size=40), spans=st.lists(span_st, max_size=12))
+@given(text=st.text(alphabet="法治<>&\"'\r\n 12件%", min_size=1, max_size=40), spans=st.lists(span_st, max_size=12))
 def test_any_spans_render_as_well_formed_html_with_exact_text(text, spans):
     data = {"text": text, "document": {}, "sections": [], "measures": [], "indicators": [], "quantities": []}
     for kind, start, length in spans:
