@@ -14,6 +14,18 @@ from .ingest import load  # noqa: E402
 from .pipeline import extract  # noqa: E402
 from .report import Report  # noqa: E402
 from .table import indicator_table  # noqa: E402
-from .catalogue import catalogue  # noqa: E402  (after .table: the module name is shadowed by the function)
+from . import catalogue as _catalogue_module  # noqa: E402
+
+
+class _CallableModule(type(_catalogue_module)):
+    """``extractor.catalogue`` stays the module (``from extractor.catalogue import Catalogue``) and is also
+    the function: ``extractor.catalogue("fazhi")`` browses a catalogue."""
+
+    def __call__(self, *args, **kwargs):
+        return self.catalogue(*args, **kwargs)
+
+
+_catalogue_module.__class__ = _CallableModule
+catalogue = _catalogue_module
 
 __all__ = ["load", "extract", "Document", "Report", "ExtractorError", "indicator_table", "catalogue", "__version__"]
