@@ -20,8 +20,8 @@ subject trimming) are YAML files under ``data/quantities/``; the conventions are
 """
 from __future__ import annotations
 
-import bisect
 import functools
+import math
 import sys
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -127,10 +127,16 @@ def tables() -> _Tables:
     cn_digit = "".join(digits)
     cn_all = cn_digit + "".join(small) + "".join(big)
     cn_frac_digits = "".join(k for k in digits if k != "两")
-    num_cn = (f"(?:[{cn_digit}]|十)[{cn_all}]*(?:{dp}[{cn_frac_digits}]+)?")
+    # 千 that starts a unit (千瓦, 千米, 千克) is not part of the numeral: 四十万千瓦
+    unit_千 = "".join(sorted({k[1] for k in units if k.startswith("千") and len(k) > 1}))
+    cn_body = "".join(c for c in cn_all if c != "千")
+    num_cn = (f"(?:[{cn_digit}]|十)(?:[{cn_body}]|千(?![{unit_千}]))*(?:{dp}[{cn_frac_digits}]+)?")
     num_ar = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?"
     # atomic numbers that never start inside another number: 2023年 is one failed try, not four
-    number = (rf"(?:(?<!\d)(?<!\d[.,])(?>{num_ar})|(?<![{cn_all}])(?>{num_cn}))")
+    # a bare 百/千/万 is a numeral before 余/多 or after a bound word: 百余家, 千余人, 近千家, 逾万人
+    bare_words = "|".join(regex.escape(w) for w in sorted(q["before"], key=len, reverse=True))
+    num_bare = rf"(?:[百千万亿](?=[{''.join(q['inner'])}])|(?<={bare_words})[百千万亿](?![{cn_digit}十百千]))"
+    number = (rf"(?:(?<!\d)(?<!\d[.,])(?>{num_ar})|(?<![{cn_all}数几上])(?>{num_cn}|{num_bare}))")
     pct = _alt(num["percent_prefixes"])
     frac = regex.escape(num["fraction_word"])
     mult = _alt(mults)
@@ -144,9 +150,9 @@ def tables() -> _Tables:
         rf"(?P<pre>{pre})?"
         rf"(?:(?P<pct>{pct})(?P<pn>{number})"
         rf"|(?P<fd>{num_cn}){frac}(?P<fn>{num_cn})"
-        rf"|(?P<n1>{number})(?!{reject})"
+        rf"|(?:(?<![0-9A-Za-z.])(?P<neg>[-−])(?=\d))?(?P<n1>{number})(?!{reject})"
         rf"(?:(?P<m0>{mult})?(?P<u0>[%‰])?(?P<rs>[—–\-~～至到])(?P<n2>{number})(?!{reject}))?"
-        rf"(?:(?P<mult>{mult})(?P<q1>{inner})?(?P<unit>{unit_alt})?|(?P<q1>{inner})?(?P<unit>{unit_alt})))"
+        rf"(?:(?P<q1>{inner})?(?P<unit>{unit_alt})|(?P<q0>{inner})?(?P<mult>{mult})(?P<q1>{inner})?(?P<unit>{unit_alt})?))"
         rf"(?P<q2>{after})?",
         regex.V1,
     )
@@ -198,6 +204,8 @@ def parse_chinese(s: str, t: Optional[_Tables] = None) -> Optional[Decimal]:
     t = t or tables()
     if not s:
         return None
+    if s in t.big:  # 逾万人
+        return Decimal(t.big[s])
     frac = ""
     if "点" in s:
         s, frac = s.split("点", 1)
@@ -251,6 +259,8 @@ def parse_number(s: str, t: Optional[_Tables] = None) -> Optional[Decimal]:
 
 def _num(x: Decimal) -> float:
     v = float(x)
+    if not math.isfinite(v):
+        return v
     r = round(v, 6)
     return r if abs(r - v) < 1e-9 * max(1.0, abs(v)) else v
 
@@ -301,6 +311,7 @@ def _marks(chars: str) -> str:
 _CLAUSE_BACK = regex.compile("(?r)" + _marks(_CLAUSE_MARKS))
 _CLAUSE_FWD = regex.compile(_marks(_CLAUSE_MARKS))
 _SENTENCE_BACK = {m: regex.compile("(?r)" + _marks(m)) for m in (_SENTENCE_MARKS, _FULL_STOPS)}
+_SENTENCE_FWD = {m: regex.compile(_marks(m)) for m in (_SENTENCE_MARKS, _FULL_STOPS)}
 
 
 def _clause_start(w: str, s: int) -> int:
@@ -343,55 +354,64 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
     out: list[_Found] = []
     n = len(w)
     gb, ga = t.glued_before, t.glued_after
+    gi = {name: i - 1 for name, i in t.pattern.groupindex.items()}
+    I_UNIT, I_N1, I_NEG, I_MULT, I_N2, I_M0, I_U0 = (gi[k] for k in ("unit", "n1", "neg", "mult", "n2", "m0", "u0"))
+    I_PN, I_PCT, I_FD, I_FN, I_PRE, I_Q0, I_Q1, I_Q2 = (gi[k] for k in ("pn", "pct", "fd", "fn", "pre", "q0", "q1",
+                                                                         "q2"))
     for m in t.pattern.finditer(w):
-        g = m.groupdict()
-        unit_text = g["unit"] or ""
-        n1 = g["n1"]
+        g = m.groups()
+        unit_text = g[I_UNIT] or ""
+        n1 = g[I_N1]
         if n1 is not None:
-            num_start = m.start("n1")
+            num_start = m.start("neg") if g[I_NEG] else m.start("n1")
+            if g[I_NEG] and unit_text not in ("%", "‰", "个百分点", "百分点"):
+                continue  # a minus sign only before a rate or a change: 增长-2.3%
             if unit_text:
                 canon, kind = t.units[unit_text]
                 if kind == "reject":
                     continue
-            elif g["mult"] and n1[0].isdigit():
+            elif g[I_MULT] and n1[0].isdigit():
                 canon, kind = "", "count"
             else:
                 continue
-            if n1 in t.lone and not g["mult"] and not g["n2"]:
+            if n1 in t.lone and not g[I_MULT] and not g[I_N2]:
+                continue
+            if len(n1) > 18:  # a code or an identifier, not a figure
                 continue
             value = parse_number(n1, t)
             if value is None:
                 continue
             vmax = None
-            if g["n2"]:
-                vmax = parse_number(g["n2"], t)
+            if g[I_N2]:
+                vmax = parse_number(g[I_N2], t)
                 if vmax is None:
                     continue
-                if g["m0"]:
-                    value *= t.mults[g["m0"]]
-                elif g["mult"]:
-                    value *= t.mults[g["mult"]]
-                if g["u0"] and g["u0"] != unit_text:
+                if g[I_M0]:  # 1万至2万元: the first number has its own multiplier
+                    value *= t.mults[g[I_M0]]
+                    value /= t.mults[g[I_MULT]] if g[I_MULT] else 1
+                if g[I_U0] and g[I_U0] != unit_text:
                     continue
-        elif g["pn"] is not None:
+        elif g[I_PN] is not None:
             num_start = m.start("pct")
-            value = parse_number(g["pn"], t)
+            value = parse_number(g[I_PN], t)
             if value is None:
                 continue
             vmax = None
-            canon = unit_text = "%" if g["pct"] == "百分之" else "‰"
+            canon = unit_text = "%" if g[I_PCT] == "百分之" else "‰"
             kind = "rate"
         else:
             num_start = m.start("fd")
-            den, nom = parse_chinese(g["fd"], t), parse_chinese(g["fn"], t)
+            den, nom = parse_chinese(g[I_FD], t), parse_chinese(g[I_FN], t)
             if not den or nom is None:
                 continue
             value = (nom / den * 100).quantize(Decimal("0.01"))
             vmax = None
             canon = unit_text = "%"
             kind = "rate"
-        if g["mult"]:
-            factor = t.mults[g["mult"]]
+        if g[I_NEG]:
+            value = -value
+        if g[I_MULT]:
+            factor = t.mults[g[I_MULT]]
             value *= factor
             if vmax is not None:
                 vmax *= factor
@@ -413,14 +433,14 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
             continue
         # qualifier
         qual = "exact"
-        if g["pre"]:
-            qual = t.before_q[g["pre"]]
+        if g[I_PRE]:
+            qual = t.before_q[g[I_PRE]]
         elif vmax is not None:
             qual = "lower"
-        if g["q1"]:
-            qual = t.inner_q[g["q1"]]
-        if g["q2"]:
-            qual = t.after_q[g["q2"]]
+        if g[I_Q0] or g[I_Q1]:
+            qual = t.inner_q[g[I_Q0] or g[I_Q1]]
+        if g[I_Q2]:
+            qual = t.after_q[g[I_Q2]]
         if qual == "exact":
             cm = t.context_q.search(w, max(0, s - 6), s)
             if cm:
@@ -429,8 +449,10 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
                     if word.startswith(k):
                         qual = v or qual
                         break
-        out.append(_Found(s, e, _num(value), canon, unit_text, qual, kind, 1, False,
-                          _num(vmax) if vmax is not None else None, num_start))
+        fv, fmax = _num(value), (_num(vmax) if vmax is not None else None)
+        if not math.isfinite(fv) or (fmax is not None and not math.isfinite(fmax)):
+            continue
+        out.append(_Found(s, e, fv, canon, unit_text, qual, kind, 1, False, fmax, num_start))
     return out
 
 
@@ -472,46 +494,73 @@ def _change(w: str, f: _Found, clause_start: int, t: _Tables) -> None:
                 f.kind, f.sign, f.changed = "change", (-1 if neg else 1), True
 
 
-def _period(w: str, f: _Found, sent_start: int, c_start: int, c_end: int, t: _Tables,
-            year: Optional[int] = None) -> str:
-    if t.target.search(w, _sentence_start(w, f.start, _FULL_STOPS), f.start):
+class _Cues:
+    """Matches of the period cues in each sentence of one text, found once per sentence."""
+
+    def __init__(self, w: str, t: _Tables, year: Optional[int]):
+        self.w, self.t, self.year = w, t, year
+        self.cache: dict = {}
+
+    def before(self, name: str, pattern, start: int, marks: str, pos: int) -> list:
+        """``(start, end, match)`` of ``pattern`` in the sentence beginning at ``start`` that end by ``pos``."""
+        key = (name, start)
+        hits = self.cache.get(key)
+        if hits is None:
+            fwd = _SENTENCE_FWD[marks].search(self.w, pos, min(len(self.w), pos + 400))
+            end = fwd.start() if fwd else min(len(self.w), pos + 400)
+            sub = self.w[start:end]
+            hits = [(m.start() + start, m.end() + start, m) for m in pattern.finditer(sub)]
+            self.cache[key] = hits
+        return [h for h in hits if h[1] <= pos]
+
+
+def _period(w: str, f: _Found, sent_start: int, full_start: int, c_start: int, c_end: int, t: _Tables,
+            cues: _Cues) -> str:
+    if cues.before("target", t.target, full_start, _FULL_STOPS, f.start):
         return "target"
-    before = w[sent_start:f.start]
     cm = None
-    for m in t.cumulative.finditer(before):
+    for s, e, m in cues.before("cumulative", t.cumulative, sent_start, _SENTENCE_MARKS, f.start):
         y = m.groupdict().get("year")
-        if y and (year is None or int(y) >= year):  # 2023年以来 in a 2023 report: this year
+        if y and (cues.year is None or int(y) >= cues.year):  # 2023年以来 in a 2023 report: this year
             continue
-        cm = m
+        cm = s
     if cm is not None:
-        ov = t.override.search(before, 0, cm.start())
-        if not ov:
+        if not any(e <= cm for _, e, _ in cues.before("override", t.override, sent_start, _SENTENCE_MARKS,
+                                                        f.start)):
             return "cumulative"
     if f.kind == "change":
         return "actual"
-    if (t.stock_sentence.search(w[_sentence_start(w, f.start, _FULL_STOPS):f.start])
+    if (cues.before("stock", t.stock_sentence, full_start, _FULL_STOPS, f.start)
             or (f.kind != "rate" and t.stock_clause.search(w, c_start, c_end))):
         return "stock"
     return "actual"
 
 
-def _subject(w: str, f: _Found, c_start: int, c_end: int, t: _Tables) -> Optional[str]:
-    pre = w[c_start:f.start]
+def _subject(w: str, f: _Found, c_start: int, c_end: int, t: _Tables, prev: Optional[_Found] = None,
+             prev_subject: Optional[str] = None, sent_start: int = 0) -> Optional[str]:
+    start = c_start
+    if prev is not None and c_start <= prev.end <= f.start:  # 60余次、政府合同30余个: after the one before
+        start = prev.end
+    pre = w[start:f.start]
     # a list: 审查政府常务会议题材料60余次、政府合同30余个 → the item after the last 、
     k = pre.rfind("、")
-    if k >= 0 and k < len(pre) - 1:
-        head = pre[k + 1:]
-        if len(head) >= 2:
-            pre = head
+    if 0 <= k < len(pre) - 1 and len(pre) - k > 2:
+        pre = pre[k + 1:]
     pre = t.strip_leading.sub("", pre)
     pre = t.strip_trailing.sub("", pre)
+    post = w[f.end:c_end]
+    if post.startswith("的"):
+        post = post[1:]
+    if 0 < len(pre) <= 2 and len(post) >= 2:
+        pre = ""  # 建立8个行政复议便民联系点: the verb alone names nothing, the words after do
     if len(pre) >= 2:
         if len(pre) > t.subject_max:
             pre = _tail_words(pre, t.subject_max)
         return pre
-    post = w[f.end:c_end]
-    if post.startswith("的"):
-        post = post[1:]
+    if (prev_subject and prev is not None and prev.end >= sent_start
+            and ((f.kind == "change" and len(w[prev.end:f.start]) <= 10)
+                 or (prev.unit == f.unit and len(w[prev.end:f.start]) <= 1))):
+        return prev_subject  # 增加值25.45亿元，增长4.4%; 贡献率分别为25%、35.8%
     k = post.find("、")
     if k > 0:
         post = post[:k]
@@ -533,6 +582,9 @@ def _tail_words(s: str, limit: int) -> str:
     return out or s[-limit:]
 
 
+_PARALLEL = regex.compile(r"[、和及与]\p{Han}{1,4}\Z")
+
+
 def _inherit(w: str, prev: Optional[_Found], f: _Found) -> None:
     """A list after 分别 or 、 shares the kind and sign of its first item (增长5%、6%和7%)."""
     if prev is None or f.changed or prev.unit != f.unit:
@@ -540,15 +592,17 @@ def _inherit(w: str, prev: Optional[_Found], f: _Found) -> None:
     gap = w[prev.end:f.start]
     if len(gap) <= 1 and (gap == "" or gap in "、和及与,，"):
         f.kind, f.sign = prev.kind, prev.sign
+    elif prev.changed and _PARALLEL.match(gap) and not tables().level_between.search(gap):
+        f.kind, f.sign = prev.kind, prev.sign  # 压减时间58%、材料52%
 
 
 def _find(w: str, subjects: bool = True) -> list:
     """Quantities in the working text ``w``: ``(found, period, clause, subject)`` tuples."""
     t = tables()
     found = _candidates(w, t)
-    year = _text_year(w) if found else None
+    cues = _Cues(w, t, _text_year(w) if found else None)
     out = []
-    prev = None
+    prev, prev_subject = None, None
     for f in found:
         c_start = _clause_start(w, f.start)
         c_end = _clause_end(w, f.end)
@@ -559,21 +613,21 @@ def _find(w: str, subjects: bool = True) -> list:
             if f.max is not None:
                 f.max = -f.max
         sent = _sentence_start(w, f.start)
-        period = _period(w, f, sent, c_start, c_end, t, year)
-        subject = _subject(w, f, c_start, c_end, t) if subjects else None
+        full = _sentence_start(w, f.start, _FULL_STOPS)
+        period = _period(w, f, sent, full, c_start, c_end, t, cues)
+        subject = _subject(w, f, c_start, c_end, t, prev, prev_subject, sent) if subjects else None
         out.append((f, period, w[c_start:c_end], subject))
-        prev = f
+        prev, prev_subject = f, subject
     return out
 
 
-def _to_quantities(work: Working, source: str, found: list, plan_spans: list = ()) -> list[Quantity]:
+def _to_quantities(work: Working, source: str, found: list, part_of=None) -> list[Quantity]:
+    """``part_of(offset)`` gives the report part at a document offset (None: no sections)."""
     res = []
-    plan_starts = [a for a, _ in plan_spans]
     for f, period, clause, subject in found:
         a, b = work.to_source(f.start, f.end)
-        if plan_spans:
-            k = bisect.bisect_right(plan_starts, a) - 1
-            if k >= 0 and plan_spans[k][0] <= a < plan_spans[k][1]:
+        if part_of is not None and period != "cumulative":  # 过去五年…年均增长5.2% stays a record even in plans
+            if part_of(a) == "plans":
                 period = "target"
         res.append(Quantity(text=source[a:b], start=a, end=b, value=f.value, unit=f.unit,
                             qualifier=f.qualifier, kind=f.kind, period=period, subject=subject,
@@ -594,10 +648,12 @@ def find_quantities(text: str, subjects: bool = True) -> list[Quantity]:
 
 def extract_quantities(doc, sections: list) -> list[Quantity]:
     """The pipeline stage: quantities of ``doc`` (document-text offsets); those inside a section whose
-    part is ``plans`` are targets."""
+    part is ``plans`` are targets, unless their sentence makes them cumulative (过去五年…年均增长)."""
+    from .sections import part_at
     work = doc.working
-    plans = sorted((s.start, s.end) for s in (sections or []) if getattr(s, "part", None) == "plans")
-    return _to_quantities(work, doc.text, _find(work.text), plans)
+    secs = list(sections or [])
+    part_of = (lambda offset: part_at(secs, offset)) if any(getattr(s, "part", None) == "plans" for s in secs) else None
+    return _to_quantities(work, doc.text, _find(work.text), part_of)
 
 
 # ------------------------------------------------------------------------------------------- spaCy
