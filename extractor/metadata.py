@@ -270,7 +270,13 @@ def detect(doc: Document) -> dict:
     title, ta, tb = find_title(work)
     genre = detect_genre(work, title)
     year = detect_year(work, title, genre)
-    region = detect_region(work, (ta, tb), rules()["head_chars"])
+    national = rules().get("national") or {}
+    head = work[:3000]
+    if (genre == "gongzuo" or "国务院" in (title or "")) and \
+            any(re.search(cue, (title or "") + "\n" + head, re.M) for cue in national.get("cues", [])):
+        region = dict(national["region"])
+    else:
+        region = detect_region(work, (ta, tb), rules()["head_chars"])
     issuers = detect_issuers(work, title, region, genre)
     if title is None and doc.title and len(doc.title) <= 60 and not re.search(r"[，。,|:：]", doc.title):
         title = doc.title

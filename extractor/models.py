@@ -293,7 +293,7 @@ def predict_one(name: str, text: str) -> Optional[tuple]:
 
 
 #: modules whose import registers models (each calls :func:`register`); append yours here
-MODEL_MODULES = ["extractor.training"]
+MODEL_MODULES = ["extractor.training", "extractor.indicator_model"]
 
 
 def _ensure_registered() -> None:

@@ -15,7 +15,7 @@ import io
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-MUNICIPALITIES = {"11", "12", "31", "50"}
+MUNICIPALITIES = {"11", "12", "31", "50", "71", "81", "82"}  # districts directly under the province-level unit
 #: suffixes stripped to make the short form (longest first); ethnic names precede 自治州/自治县
 SUFFIXES = ["特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "自治旗",
             "林区", "特区", "新区", "地区", "省", "市", "区", "县", "旗", "盟"]
