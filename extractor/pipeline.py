@@ -62,8 +62,8 @@ def run(doc: Document) -> Report:
     _locate(doc, secs, ms)
     inds = _stage("indicators", doc, timings, indicators.map_indicators, doc, meta, secs, qs)
     _locate(doc, secs, inds)
-    return Report(document=doc, meta=meta, sections=secs, quantities=qs, measures=ms, indicators=inds,
-                  timings=timings)
+    return Report(document=doc, meta=meta, section_list=secs, quantity_list=qs, measure_list=ms,
+                  indicator_list=inds, timings=timings)
 
 
 def extract(path: Union[str, Path, Document], password: Optional[str] = None) -> Report:

@@ -23,15 +23,20 @@ def as_dict(item: Any) -> dict:
 
 @dataclass
 class Report:
-    """One document's facts. ``sections``/``quantities``/``measures``/``indicators`` are lists of
-    stage objects (each with ``to_dict()``); the ``*_frame`` helpers give pandas DataFrames."""
+    """One document's facts.
+
+    ``report.sections``, ``.quantities``, ``.measures`` and ``.indicators`` are pandas DataFrames (the
+    indicators in the standard table's columns); the stage objects themselves (each with ``to_dict()``)
+    are in ``section_list``, ``quantity_list``, ``measure_list`` and ``indicator_list``, in the order of the
+    JSON (an indicator's ``quantity`` indexes ``quantity_list``).
+    """
 
     document: Document
     meta: dict = field(default_factory=dict)
-    sections: list = field(default_factory=list)
-    quantities: list = field(default_factory=list)
-    measures: list = field(default_factory=list)
-    indicators: list = field(default_factory=list)
+    section_list: list = field(default_factory=list)
+    quantity_list: list = field(default_factory=list)
+    measure_list: list = field(default_factory=list)
+    indicator_list: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
 
     # -- JSON ---------------------------------------------------------------------------------------
@@ -57,10 +62,10 @@ class Report:
             "schema": SCHEMA,
             "document": self.document_dict(),
             "text": self.document.text,
-            "sections": [as_dict(s) for s in self.sections],
-            "quantities": [as_dict(q) for q in self.quantities],
-            "measures": [as_dict(m) for m in self.measures],
-            "indicators": [as_dict(i) for i in self.indicators],
+            "sections": [as_dict(s) for s in self.section_list],
+            "quantities": [as_dict(q) for q in self.quantity_list],
+            "measures": [as_dict(m) for m in self.measure_list],
+            "indicators": [as_dict(i) for i in self.indicator_list],
         }
 
     def to_json(self, indent: Optional[int] = None) -> str:
@@ -76,23 +81,43 @@ class Report:
     @property
     def sections_frame(self) -> "pd.DataFrame":
         """Sections as a DataFrame, one row per section (``id``, ``level``, ``title``, ``part``, ``start``, …)."""
-        return self._frame(self.sections)
+        return self._frame(self.section_list)
 
     @property
     def quantities_frame(self) -> "pd.DataFrame":
         """Quantities as a DataFrame (``text``, ``value``, ``unit``, ``qualifier``, ``kind``, ``start``, …)."""
-        return self._frame(self.quantities)
+        return self._frame(self.quantity_list)
 
     @property
     def measures_frame(self) -> "pd.DataFrame":
         """Measures as a DataFrame (``text``, ``type``, ``name``, ``section``, …)."""
-        return self._frame(self.measures)
+        return self._frame(self.measure_list)
 
     @property
     def indicators_frame(self) -> "pd.DataFrame":
         """The standard indicator table of this report (same as :meth:`to_frame`)."""
         from .table import indicator_table
         return indicator_table([self])
+
+    @property
+    def sections(self) -> "pd.DataFrame":
+        """Sections as a DataFrame (also ``sections_frame``)."""
+        return self.sections_frame
+
+    @property
+    def quantities(self) -> "pd.DataFrame":
+        """Quantities as a DataFrame (also ``quantities_frame``)."""
+        return self.quantities_frame
+
+    @property
+    def measures(self) -> "pd.DataFrame":
+        """Measures as a DataFrame (also ``measures_frame``)."""
+        return self.measures_frame
+
+    @property
+    def indicators(self) -> "pd.DataFrame":
+        """The standard indicator table of this report (also ``to_frame()``)."""
+        return self.indicators_frame
 
     def to_frame(self) -> "pd.DataFrame":
         """The standard indicator table of this document (``spec/output.md`` columns), a pandas DataFrame."""
@@ -101,7 +126,7 @@ class Report:
     def unused_quantities(self) -> "pd.DataFrame":
         """Quantities that no indicator value took (DataFrame with the quantity's index as ``quantity``):
         where to look for indicators the catalogue is missing."""
-        used = {as_dict(i).get("quantity") for i in self.indicators}
+        used = {as_dict(i).get("quantity") for i in self.indicator_list}
         df = self.quantities_frame
         if df.empty:
             return df
@@ -131,5 +156,5 @@ class Report:
         return notebook_html(self)
 
     def __repr__(self) -> str:
-        return (f"Report({self.document.source!r}: {len(self.sections)} sections, {len(self.quantities)} quantities, "
-                f"{len(self.measures)} measures, {len(self.indicators)} indicators)")
+        return (f"Report({self.document.source!r}: {len(self.section_list)} sections, {len(self.quantity_list)} "
+                f"quantities, {len(self.measure_list)} measures, {len(self.indicator_list)} indicators)")

@@ -55,3 +55,16 @@ def test_catalogue_is_browsable():
     cat = extractor.catalogue("fazhi")
     df = cat.frame()
     assert len(df) == len(cat) > 10 and {"id", "name_zh", "unit", "aliases"} <= set(df.columns)
+
+
+def test_report_facts_are_dataframes(zhoucun_path):
+    import pandas as pd
+    rep = extractor.extract(zhoucun_path)
+    for name in ("sections", "quantities", "measures", "indicators"):
+        frame = getattr(rep, name)
+        assert isinstance(frame, pd.DataFrame), name
+        assert len(frame) == len(getattr(rep, {"sections": "section_list", "quantities": "quantity_list",
+                                                "measures": "measure_list", "indicators": "indicator_list"}[name]))
+    assert list(rep.indicators.columns[:22]) == list(extractor.table.COLUMNS)
+    assert len(rep.quantities) > 50 and (rep.quantities["text"] == [
+        rep.document.text[s:e] for s, e in zip(rep.quantities["start"], rep.quantities["end"])]).all()

@@ -98,7 +98,7 @@ def provincial(shared_dir):
 
 
 def _gdp(report, iid):
-    return [i for i in report.indicators if i.indicator == iid and i.year == 2025 and i.period != "target"]
+    return [i for i in report.indicator_list if i.indicator == iid and i.year == 2025 and i.period != "target"]
 
 
 @pytest.mark.slow

@@ -76,7 +76,7 @@ def _with_facts(path, password=None):
     rep = _extract(path, password=password)
     data = review_fixture.build(rep.document.text)
     rep.meta = dict(rep.meta, year=2023, region=data["document"]["region"])
-    rep.quantities, rep.measures, rep.indicators = data["quantities"], data["measures"], data["indicators"]
+    rep.quantity_list, rep.measure_list, rep.indicator_list = data["quantities"], data["measures"], data["indicators"]
     return rep
 extractor.extract = _with_facts
 """.format(tests=str(ROOT / "tests"))

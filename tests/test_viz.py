@@ -184,12 +184,12 @@ def report() -> Report:
     e, f = _at("建立8个行政复议便民联系点")
     return Report(
         document=doc, meta={"title": "测试", "year": 2023},
-        sections=[Section(id="1", parent=None, level=1, number="一、", title="总体", part="results", category=None,
+        section_list=[Section(id="1", parent=None, level=1, number="一、", title="总体", part="results", category=None,
                           start=0, end=TEXT.index("二、"), title_start=2, title_end=4)],
-        quantities=[Quantity(text="54件", start=a, end=b, value=54, unit="件"),
+        quantity_list=[Quantity(text="54件", start=a, end=b, value=54, unit="件"),
                     Quantity(text="8个", start=c, end=d, value=8, unit="个")],
-        measures=[Measure(text=TEXT[e:f], start=e, end=f, name=None, type="action")],
-        indicators=[IndicatorValue(indicator="reconsideration.applications_received", value=54, unit="件",
+        measure_list=[Measure(text=TEXT[e:f], start=e, end=f, name=None, type="action")],
+        indicator_list=[IndicatorValue(indicator="reconsideration.applications_received", value=54, unit="件",
                                    qualifier="exact", period="actual", year=2023, evidence=TEXT[a - 8:b], start=a - 8,
                                    end=b, quantity=0, confidence=0.55, name_zh="接收行政复议申请")])
 

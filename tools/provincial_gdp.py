@@ -21,7 +21,7 @@ def check(path: Path) -> dict:
     rep = pipeline.run(doc)
     meta = rep.meta
     prov = doc.meta.get("province")
-    rows = [i for i in rep.indicators if i.period in ("actual", "cumulative") and i.year == 2025]
+    rows = [i for i in rep.indicator_list if i.period in ("actual", "cumulative") and i.year == 2025]
     gdp = next((i for i in rows if i.indicator == "output.gdp" and i.period == "actual"), None) or next((i for i in rows if i.indicator == "output.gdp"), None)
     growth = next((i for i in rows if i.indicator == "output.gdp_growth" and i.period == "actual"), None)
     return {"province": prov, "region": (meta.get("region") or {}).get("name"), "year": meta.get("year"),
