@@ -5,7 +5,7 @@ Stages may add fields; the JSON keeps the spec's field names and order first.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Optional
 
 

@@ -560,7 +560,6 @@ def _assemble(pages: list, title_lines: list, g: Geometry) -> tuple:
     cur_level = 0
 
     def close_para():
-        nonlocal parts, pos
         if cur_role in ("title", "heading") and pos > para_start:
             headings.append(Heading(start=para_start, end=pos, level=cur_level,
                                     cue="title" if cur_role == "title" else "font"))

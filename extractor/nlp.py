@@ -123,7 +123,8 @@ def build(quantities: bool = True) -> Language:
     nlp.add_pipe("extractor_sections")
     if quantities:
         try:
-            from . import quantities as _q  # noqa: F401  (importing it registers its factory, if any)
+            from . import quantities as _q
+            _q.register_spacy()
         except Exception as exc:  # pragma: no cover - the stage is another module's
             log.warning("quantities stage not importable (%s): doc.spans['quantities'] stays empty", exc)
         if Language.has_factory("extractor_quantities"):

@@ -27,7 +27,7 @@ import functools
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Union
+from typing import Optional
 
 import regex
 import yaml
@@ -478,7 +478,7 @@ def find_sections(doc, use_model: bool = True) -> list[Section]:
     """The section tree of ``doc`` (a Document, or a plain text) as a flat list in document order."""
     if isinstance(doc, str):
         from .normalize import normalize
-        work, headings_src = normalize(doc), None
+        work = normalize(doc)
         text_src = doc
         layout = []
     else:

@@ -32,3 +32,22 @@ def zhoucun_text() -> str:
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+def unlocated_gold(shared_dir: Path, gold_name: str, text: str) -> list[str]:
+    """Gold quantity spans of ``gold_name`` (in ../shared/corpora/dev/gold) that cannot be found in ``text``,
+    located the way ../shared/tools/score.py locates them."""
+    import json
+    import sys
+    sys.path.insert(0, str(shared_dir / "tools"))
+    from goldlib import locate
+    gold = json.loads((shared_dir / "corpora" / "dev" / "gold" / gold_name).read_text(encoding="utf-8"))
+    taken: set = set()
+    unlocated = []
+    for g in gold["quantities"]:
+        loc = locate(text, g, taken) or locate(text, {"text": g["text"]}, taken)
+        if loc:
+            taken.add(loc[0])
+        else:
+            unlocated.append(g["text"])
+    return unlocated

@@ -1,16 +1,15 @@
 """Word (.docx) ingestion: paragraphs, heading styles, title, tables, bad input."""
 from __future__ import annotations
 
-import json
 import sys
+from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, unlocated_gold
 
 import extractor
 from extractor import errors
 from extractor.cli import main
-
-from conftest import FIXTURES
 
 sys.path.insert(0, str(FIXTURES))
 import make_pdfs  # noqa: E402
@@ -48,7 +47,7 @@ def test_bold_headings_without_styles_and_tables():
     assert doc.meta["tables"] == 1
 
 
-def _make(tmp_path, build) -> "Path":
+def _make(tmp_path, build) -> Path:
     import docx
     d = docx.Document()
     build(d)
@@ -170,15 +169,4 @@ def test_dev_zhoucun_docx(shared_dir):
     for phrase in ["“十个合并”", "齐好办·金融管家", "并接入", "作用"]:
         assert phrase in doc.text
     assert doc.title.startswith("中共周村区委")
-    sys.path.insert(0, str(shared_dir / "tools"))
-    from goldlib import locate
-    gold = json.loads((shared_dir / "corpora" / "dev" / "gold" / "zhoucun-2023.docx.json").read_text(encoding="utf-8"))
-    taken: set = set()
-    unlocated = []
-    for g in gold["quantities"]:
-        loc = locate(doc.text, g, taken) or locate(doc.text, {"text": g["text"]}, taken)
-        if loc:
-            taken.add(loc[0])
-        else:
-            unlocated.append(g["text"])
-    assert unlocated == []
+    assert unlocated_gold(shared_dir, "zhoucun-2023.docx.json", doc.text) == []

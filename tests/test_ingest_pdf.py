@@ -16,6 +16,7 @@ import sys
 import pytest
 
 import extractor
+from conftest import unlocated_gold
 from extractor import errors
 from extractor.cli import main
 from extractor.ingest_pdf import read_pdf, rules
@@ -313,15 +314,4 @@ def test_dev_zhoucun_pdf(shared_dir):
     assert doc.pages == 10 and len(doc.page_starts) == 10
     assert not re.search(r"—\s*\d+\s*—", doc.text)
     assert doc.title.startswith("中共周村区委")
-    sys.path.insert(0, str(shared_dir / "tools"))
-    from goldlib import locate
-    gold = json.loads((shared_dir / "corpora" / "dev" / "gold" / "zhoucun-2023.pdf.json").read_text(encoding="utf-8"))
-    taken: set = set()
-    unlocated = []
-    for g in gold["quantities"]:
-        loc = locate(doc.text, g, taken) or locate(doc.text, {"text": g["text"]}, taken)
-        if loc:
-            taken.add(loc[0])
-        else:
-            unlocated.append(g["text"])
-    assert unlocated == []
+    assert unlocated_gold(shared_dir, "zhoucun-2023.pdf.json", doc.text) == []

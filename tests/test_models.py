@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor import models, sections, sentences, training
+from extractor import models, sections, sentences
 from extractor.document import Document
 
 ROOT = Path(__file__).resolve().parents[1]

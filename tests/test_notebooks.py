@@ -39,31 +39,6 @@ def kernel_env(tmp_path_factory):
     mp.undo()
 
 
-def run_notebook(path: Path) -> "nbformat.NotebookNode":
-    nb = nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(nb, kernel_name=KERNEL, timeout=300, allow_errors=False,
-                                     resources={"metadata": {"path": str(NOTEBOOKS)}})
-    client.execute()
-    return nb
-
-
-def _outputs(nb) -> list:
-    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
-
-
-def test_the_three_notebooks_exist():
-    assert [p.name for p in ALL] == ["01-quickstart.ipynb", "02-compare-districts.ipynb", "03-quality-review.ipynb"]
-
-
-@pytest.mark.parametrize("path", ALL, ids=[p.stem for p in ALL])
-def test_committed_notebooks_have_no_outputs(path):
-    nb = nbformat.read(path, as_version=4)
-    nbformat.validate(nb)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: clear the outputs"
-
-
 # A first cell that makes ``extractor.extract`` return the report with hand-built quantities, measures and
 # indicators (tests/review_fixture.py), so the notebooks' paths for a full indicator table run too, whatever
 # the stages extract today.
