@@ -7,6 +7,7 @@ SHOW = ["region", "year", "indicator", "value", "unit", "qualifier", "period", "
 
 
 def print_indicator_table(df, title: str = "", file=None) -> None:
+    import pandas as pd
     file = file or sys.stdout
     if title:
         print(f"== {title}", file=file)
@@ -15,6 +16,22 @@ def print_indicator_table(df, title: str = "", file=None) -> None:
         return
     cols = [c for c in SHOW if c in df.columns]
     view = df[cols].copy()
+    if "value" in view:
+        view["value"] = view["value"].map(format_number)
+    for col in ("page", "year"):
+        if col in view:
+            view[col] = view[col].map(lambda v: "" if pd.isna(v) else str(int(v)))
+    if "region" in view:
+        view["region"] = view["region"].map(lambda v: "" if pd.isna(v) else v)
     if "evidence" in view:
         view["evidence"] = view["evidence"].astype(str).str.slice(0, 30)
     print(view.to_string(index=False), file=file)
+
+
+def format_number(v) -> str:
+    """A value for the terminal: no scientific notation, thousands separated (``8,134,660,000``)."""
+    import pandas as pd
+    if pd.isna(v):
+        return ""
+    v = float(v)
+    return f"{int(v):,}" if v.is_integer() else f"{v:,.6f}".rstrip("0").rstrip(".")

@@ -1,0 +1,56 @@
+"""``extractor batch INPUT... --out DIR``."""
+from __future__ import annotations
+
+import sys
+
+
+def add_batch_options(p) -> None:
+    p.add_argument("--workers", "-j", type=int, default=None, help="worker processes (default: the machine's cores)")
+    p.add_argument("--engine", choices=["processes", "dask"], default="processes",
+                   help="run on local worker processes (default) or on dask.distributed")
+    p.add_argument("--scheduler", help="with --engine dask: address of an existing scheduler (tcp://HOST:PORT); "
+                                       "default: a LocalCluster")
+    p.add_argument("--timeout", type=float, default=300.0, help="time limit per document in seconds (default 300)")
+    p.add_argument("--memory-mb", type=int, default=4096, help="memory limit per worker in MiB (default 4096)")
+    p.add_argument("--retry-errors", action="store_true", help="retry inputs that failed in an earlier run")
+    p.add_argument("--text-column", help="text column of tabular corpora (default: full_text/content/text)")
+    p.add_argument("--id-column", help="id column of tabular corpora (default: the row number)")
+    p.add_argument("--no-parquet", action="store_true", help="do not write the Parquet copies")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.add_argument("--debug", action="store_true", help="show full tracebacks")
+
+
+def register(sub) -> None:
+    p = sub.add_parser("batch", help="extract many reports into DuckDB and Parquet (parallel, resumable)",
+                       description="Extract files, folders (recursive), globs, lists of paths and tabular corpora "
+                                   "(CSV, JSONL, Parquet with a text column) into DIR/extractor.duckdb and "
+                                   "DIR/parquet/. A second run skips what is done; failures become rows of the "
+                                   "errors table.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="file, folder, glob, list of paths or tabular corpus")
+    p.add_argument("--out", "-o", required=True, metavar="DIR", help="output folder")
+    add_batch_options(p)
+    p.set_defaults(func=run)
+
+
+def batch_from_args(args, inputs):
+    from ..batch import run_batch
+    return run_batch(inputs, args.out, workers=args.workers, engine=args.engine, scheduler=args.scheduler,
+                     timeout=args.timeout, memory_mb=args.memory_mb, retry_errors=args.retry_errors,
+                     text_column=args.text_column, id_column=args.id_column, quiet=args.quiet,
+                     parquet=not args.no_parquet)
+
+
+def print_summary(summary, out_dir, file=None) -> None:
+    file = file or sys.stderr
+    print(summary.line(), file=file)
+    for err in summary.errors[:20]:
+        print(f"  failed: {err['path']}: [{err['stage']}] {err['error_class']}: {err['message']}", file=file)
+    if len(summary.errors) > 20:
+        print(f"  … and {len(summary.errors) - 20} more (see the errors table)", file=file)
+    print(f"output: {out_dir}/extractor.duckdb, {out_dir}/parquet/", file=file)
+
+
+def run(args) -> int:
+    summary = batch_from_args(args, args.inputs)
+    print_summary(summary, args.out)
+    return 0
