@@ -260,8 +260,13 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
         done = store.done_ids()
         failed = store.failed_paths()
         todo = []
+        early_errors = []
         for item in iter_inputs(inputs, text_column=text_column, id_column=id_column):
             summary.total += 1
+            if item.error is not None:
+                early_errors.append(_err(item, getattr(item.error, "stage", "ingest"), type(item.error).__name__,
+                                         getattr(item.error, "cause", str(item.error))))
+                continue
             if item.doc_id is None and item.text is None:
                 item.doc_id = file_hash(item.path)
             if item.doc_id is not None and item.doc_id in done:
@@ -272,7 +277,7 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
                 continue
             todo.append(item)
 
-        progress = _Progress(len(todo), quiet)
+        progress = _Progress(len(todo) + len(early_errors), quiet)
 
         def on_result(res: dict) -> None:
             if res["ok"]:
@@ -286,6 +291,8 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
             progress.advance(res["ok"])
 
         try:
+            for res in early_errors:
+                on_result(res)
             if not todo:
                 pass
             elif engine == "dask":

@@ -49,20 +49,21 @@ ID_COLUMNS = ("id", "doc_id", "title")
 class WorkItem:
     """One document of a batch: a file on disk, or a text taken from a row of a tabular corpus."""
 
-    __slots__ = ("path", "text", "meta", "doc_id")
+    __slots__ = ("path", "text", "meta", "doc_id", "error")
 
     def __init__(self, path: str, text: Optional[str] = None, meta: Optional[dict] = None,
-                 doc_id: Optional[str] = None):
+                 doc_id: Optional[str] = None, error: Optional[Exception] = None):
         self.path, self.text, self.meta, self.doc_id = path, text, meta or {}, doc_id
+        self.error = error  # an input that cannot be read as documents at all (e.g. no text column)
 
     def __repr__(self) -> str:
         return f"WorkItem({self.path!r}{', text' if self.text is not None else ''})"
 
     def __getstate__(self):
-        return (self.path, self.text, self.meta, self.doc_id)
+        return (self.path, self.text, self.meta, self.doc_id, self.error)
 
     def __setstate__(self, state):
-        self.path, self.text, self.meta, self.doc_id = state
+        self.path, self.text, self.meta, self.doc_id, self.error = state
 
 
 def file_hash(path: Union[str, Path]) -> Optional[str]:
@@ -151,7 +152,12 @@ def iter_inputs(inputs, text_column: Optional[str] = None, id_column: Optional[s
             return
         seen.add(key)
         if p.suffix.lower() in TABULAR_SUFFIXES:
-            yield from tabular_items(p, text_column, id_column)
+            try:
+                yield from tabular_items(p, text_column, id_column)
+            except Exception as exc:  # the whole corpus file is unreadable: one error row for it
+                from .errors import ExtractorError
+                err = exc if isinstance(exc, ExtractorError) else ExtractorError(p, f"{type(exc).__name__}: {exc}")
+                yield WorkItem(path=str(p), error=err)
         elif p.is_file() and _is_path_list(p):
             for ln in p.read_text(encoding="utf-8").splitlines():
                 if ln.strip():
