@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-import regex
 
 DATA = Path(__file__).resolve().parent / "data" / "gazetteer"
 
@@ -126,10 +125,32 @@ def lookup(name: str) -> list[Division]:
 
 
 @functools.lru_cache(maxsize=1)
-def _pattern():
-    names = set(_by_name()) | set(_by_short()) | set(aliases())
-    alts = sorted(names, key=len, reverse=True)
-    return regex.compile("|".join(regex.escape(a) for a in alts))
+def _index() -> tuple:
+    """Every name (full, short, alias) and, per first character, the name lengths that start with it
+    (longest first): a leftmost-longest scan with dictionary look-ups, no giant alternation."""
+    names = {n for n in set(_by_name()) | set(_by_short()) | set(aliases()) if n}
+    lengths: dict = {}
+    for n in names:
+        lengths.setdefault(n[0], set()).add(len(n))
+    return frozenset(names), {ch: sorted(ls, reverse=True) for ch, ls in lengths.items()}
+
+
+def _scan(text: str):
+    """``(start, end)`` of division names in ``text``: leftmost first, the longest at each start, no overlaps."""
+    names, lengths = _index()
+    i, n = 0, len(text)
+    while i < n:
+        ls = lengths.get(text[i])
+        if ls:
+            for L in ls:
+                if text[i:i + L] in names:
+                    yield i, i + L
+                    i += L
+                    break
+            else:
+                i += 1
+        else:
+            i += 1
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -137,18 +158,18 @@ def find_mentions(text: str) -> list[Mention]:
     region (爱山东) are consumed and dropped, so 山东 inside them is not a mention."""
     out = []
     full, short, al = _by_name(), _by_short(), aliases()
-    for m in _pattern().finditer(text):
-        s = m.group()
+    for start, end in _scan(text):
+        s = text[start:end]
         if s in al:
             code = al[s]
             d = by_code(code) if code else None
             if d:
-                out.append(Mention(m.start(), m.end(), s, (d,), False))
+                out.append(Mention(start, end, s, (d,), False))
             continue
         if s in full:
-            out.append(Mention(m.start(), m.end(), s, tuple(full[s]), False))
+            out.append(Mention(start, end, s, tuple(full[s]), False))
         else:
-            out.append(Mention(m.start(), m.end(), s, tuple(short[s]), True))
+            out.append(Mention(start, end, s, tuple(short[s]), True))
     return out
 
 
