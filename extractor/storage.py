@@ -49,15 +49,6 @@ DDL = {
 TABLES = ["documents", "sections", "quantities", "measures", "indicators", "errors"]
 
 
-def _cols(table: str) -> list[str]:
-    out = []
-    for part in DDL[table].split(","):
-        name = part.strip().split()[0].strip('"')
-        if name != "PRIMARY":
-            out.append(name)
-    return out
-
-
 class Store:
     """The DuckDB database of one batch output folder."""
 
@@ -145,13 +136,18 @@ class Store:
             raise
 
     def _insert(self, table: str, rows: list[dict]) -> None:
+        """Insert rows as one Arrow table (DuckDB's executemany goes row by row: ~100x slower)."""
         if not rows:
             return
-        cols = [c for c in _cols(table) if c not in ("extracted_at", "failed_at")]
-        quoted = ", ".join(f'"{c}"' for c in cols)
-        marks = ", ".join("?" for _ in cols)
-        values = [[_cell(r.get(c)) for c in cols] for r in rows]
-        self.con.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", values)
+        import pyarrow as pa
+        cols = [(name, typ) for name, typ in _typed_cols(table) if name not in ("extracted_at", "failed_at")]
+        arrays = {name: pa.array([_cell(r.get(name), typ) for r in rows], type=_ARROW[typ]()) for name, typ in cols}
+        self.con.register("_rows", pa.table(arrays))
+        try:
+            quoted = ", ".join(f'"{name}"' for name, _ in cols)
+            self.con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _rows")
+        finally:
+            self.con.unregister("_rows")
 
     # -- export -------------------------------------------------------------------------------------
     def export_parquet(self) -> Path:
@@ -183,7 +179,39 @@ class Store:
         self.close()
 
 
-def _cell(v):
+def _typed_cols(table: str) -> list[tuple[str, str]]:
+    out = []
+    for part in DDL[table].split(","):
+        words = part.strip().split()
+        if words[0] != "PRIMARY":
+            out.append((words[0].strip('"'), words[1]))
+    return out
+
+
+def _arrow_types():
+    import pyarrow as pa
+    return {"VARCHAR": pa.string, "INTEGER": pa.int32, "BIGINT": pa.int64, "DOUBLE": pa.float64,
+            "TIMESTAMP": pa.timestamp}
+
+
+class _Lazy(dict):
+    def __missing__(self, key):
+        self.update(_arrow_types())
+        return dict.__getitem__(self, key)
+
+
+_ARROW = _Lazy()
+
+
+def _cell(v, typ: str = "VARCHAR"):
+    if v is None:
+        return None
     if isinstance(v, (dict, list)):
         return json.dumps(v, ensure_ascii=False)
+    if typ == "VARCHAR" and not isinstance(v, str):
+        return str(v)
+    if typ in ("INTEGER", "BIGINT"):
+        return int(v)
+    if typ == "DOUBLE":
+        return float(v)
     return v

