@@ -37,6 +37,14 @@ def select(table: pd.DataFrame, indicators=None, years=None, regions=None, perio
     return df[df["period"].isin(pers)]
 
 
+def _source_label(source) -> str:
+    """``(stem)`` or ``(stem#row)`` of a document's source: the row label of a document without a region."""
+    if not source:
+        return ""
+    path, _, row = str(source).partition("#")
+    return f"({Path(path).stem}{'#' + row if row else ''})"
+
+
 def pivot(table: pd.DataFrame, indicators=None, years=None, regions=None, periods=None) -> pd.DataFrame:
     """One row per (region, year), one column per indicator; where a document states an indicator more than
     once, the most confident value is kept."""
@@ -46,6 +54,9 @@ def pivot(table: pd.DataFrame, indicators=None, years=None, regions=None, period
     df = df.copy()
     for col in INDEX:
         df[col] = df[col].fillna("")
+    if "source" in df:  # a document whose region was not recognised keeps a row of its own (its file name)
+        label = df["source"].map(_source_label)
+        df["region"] = df["region"].where((df["region"] != "") | (df["region_code"] != ""), label)
     df = df.sort_values("confidence", ascending=False)
     wide = df.pivot_table(index=INDEX, columns="indicator", values="value", aggfunc="first")
     wide.columns.name = None

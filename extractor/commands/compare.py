@@ -8,7 +8,8 @@ def register(sub) -> None:
     p = sub.add_parser("compare", help="pivot the indicator table of a batch: one row per region and year",
                        description="Pivot DIR's standard indicator table: one row per (region, year), one column per "
                                    "indicator. Indicators may be ids or globs (reconsideration.*). Targets are left "
-                                   "out unless --periods names them.")
+                                   "out unless --periods names them. A document whose region was not recognised is a row "
+                                   "of its own, labelled (file name).")
     p.add_argument("dir", metavar="DIR", help="batch output folder")
     p.add_argument("--indicators", "-i", nargs="*", help="indicator ids or globs (comma or space separated)")
     p.add_argument("--years", "-y", nargs="*", help="years to keep")
