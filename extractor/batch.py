@@ -143,15 +143,30 @@ class _Progress:
 
 # ------------------------------------------------------------------------------------------ engines
 
-def _run_processes(items: list, workers: int, timeout: Optional[float], memory_mb: Optional[int], on_result) -> None:
-    """Run ``process`` over items in worker processes; replace the pool when a worker dies or hangs."""
+def _run_processes(items: Iterable, workers: int, timeout: Optional[float], memory_mb: Optional[int],
+                   on_result) -> None:
+    """Run ``process`` over items (consumed lazily: at most ``workers`` in flight) in worker processes;
+    replace the pool when a worker dies or hangs."""
     import multiprocessing as mp
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    pending = deque((it, 0) for it in items)
+    source = iter(items)
+    pending: deque = deque()  # items to run again after a pool was replaced
+    exhausted = False
     pool = None
+
+    def take():
+        nonlocal exhausted
+        if pending:
+            return pending.popleft()
+        if not exhausted:
+            item = next(source, None)
+            if item is not None:
+                return item, 0
+            exhausted = True
+        return None
 
     def new_pool():
         return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
@@ -168,10 +183,15 @@ def _run_processes(items: list, workers: int, timeout: Optional[float], memory_m
     inflight: dict = {}
     try:
         pool = new_pool()
-        while pending or inflight:
-            while pending and len(inflight) < workers:
-                item, crashes = pending.popleft()
+        while True:
+            while len(inflight) < workers:
+                nxt = take()
+                if nxt is None:
+                    break
+                item, crashes = nxt
                 inflight[pool.submit(process, item, timeout)] = (item, crashes, time.monotonic())
+            if not inflight:
+                break
             done, _ = wait(list(inflight), timeout=1.0, return_when=FIRST_COMPLETED)
             broken = False
             for fut in done:
@@ -208,7 +228,7 @@ def _run_processes(items: list, workers: int, timeout: Optional[float], memory_m
                 pool.shutdown(wait=True)
 
 
-def _run_dask(items: list, workers: int, timeout: Optional[float], scheduler: Optional[str], on_result) -> None:
+def _run_dask(items: Iterable, workers: int, timeout: Optional[float], scheduler: Optional[str], on_result) -> None:
     """The same batch on dask.distributed: a LocalCluster, or the cluster at ``scheduler``."""
     try:
         from dask.distributed import Client, LocalCluster, as_completed
@@ -222,21 +242,35 @@ def _run_dask(items: list, workers: int, timeout: Optional[float], scheduler: Op
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
-        futures = client.map(process, items, timeout=timeout, pure=False)
-        for fut in as_completed(futures):
+        source = iter(items)
+        limit = max(2, 2 * workers)  # bounded submission: the parent holds a few documents, not the corpus
+        owner = {}
+        queue = as_completed()
+        for item in source:
+            fut = client.submit(process, item, timeout=timeout, pure=False)
+            owner[fut.key] = item
+            queue.add(fut)
+            if len(owner) >= limit:
+                break
+        for fut in queue:
+            item = owner.pop(fut.key)
             try:
                 on_result(fut.result())
             except Exception as exc:  # a worker lost: the document is an error row
-                item = items[futures.index(fut)]
                 on_result(_err(item, "worker", type(exc).__name__, str(exc)[:2000]))
             fut.release()
+            nxt = next(source, None)
+            if nxt is not None:
+                f2 = client.submit(process, nxt, timeout=timeout, pure=False)
+                owner[f2.key] = nxt
+                queue.add(f2)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
 
 
-def _serial(items: list, timeout: Optional[float], on_result) -> None:
+def _serial(items: Iterable, timeout: Optional[float], on_result) -> None:
     for item in items:
         on_result(process(item, timeout))
 
@@ -259,25 +293,43 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
     with Store(out_dir) as store:
         done = store.done_ids()
         failed = store.failed_paths()
-        todo = []
-        early_errors = []
-        for item in iter_inputs(inputs, text_column=text_column, id_column=id_column):
-            summary.total += 1
-            if item.error is not None:
-                early_errors.append(_err(item, getattr(item.error, "stage", "ingest"), type(item.error).__name__,
-                                         getattr(item.error, "cause", str(item.error))))
-                continue
-            if item.doc_id is None and item.text is None:
-                item.doc_id = file_hash(item.path)
-            if item.doc_id is not None and item.doc_id in done:
-                summary.skipped += 1
-                continue
-            if not retry_errors and item.path in failed and (failed[item.path] in (None, item.doc_id)):
-                summary.skipped += 1
-                continue
-            todo.append(item)
 
-        progress = _Progress(len(todo) + len(early_errors), quiet)
+        def plan():
+            """``(item, error_result)`` for every input, skipping what is done (or failed, unless retried)."""
+            for item in iter_inputs(inputs, text_column=text_column, id_column=id_column):
+                if item.error is not None:
+                    yield item, _err(item, getattr(item.error, "stage", "ingest"), type(item.error).__name__,
+                                     getattr(item.error, "cause", str(item.error)))
+                    continue
+                if item.doc_id is None and item.text is None:
+                    item.doc_id = file_hash(item.path)
+                if item.doc_id is not None and item.doc_id in done:
+                    yield None, None
+                elif not retry_errors and item.path in failed and (failed[item.path] in (None, item.doc_id)):
+                    yield None, None
+                else:
+                    yield item, None
+
+        # pass 1 counts (texts of tabular corpora are read and dropped); pass 2 streams the work, so the
+        # parent holds a few documents at a time, whatever the corpus size
+        n_todo = 0
+        for item, err in plan():
+            summary.total += 1
+            if item is None:
+                summary.skipped += 1
+            else:
+                n_todo += 1
+        progress = _Progress(n_todo, quiet)
+        early_errors: list = []
+
+        def work():
+            seen = set()
+            for item, err in plan():
+                if err is not None:
+                    early_errors.append(err)
+                elif item is not None and (item.doc_id is None or item.doc_id not in seen):
+                    seen.add(item.doc_id)
+                    yield item
 
         def on_result(res: dict) -> None:
             if res["ok"]:
@@ -291,16 +343,16 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
             progress.advance(res["ok"])
 
         try:
-            for res in early_errors:
-                on_result(res)
-            if not todo:
+            if n_todo == 0:
                 pass
             elif engine == "dask":
-                _run_dask(todo, workers, timeout, scheduler, on_result)
-            elif workers <= 1 or len(todo) == 1:
-                _serial(todo, timeout, on_result)
+                _run_dask(work(), workers, timeout, scheduler, on_result)
+            elif workers <= 1 or n_todo == 1:
+                _serial(work(), timeout, on_result)
             else:
-                _run_processes(todo, workers, timeout, memory_mb, on_result)
+                _run_processes(work(), workers, timeout, memory_mb, on_result)
+            for res in early_errors:
+                on_result(res)
         finally:
             progress.close()
             if parquet:
