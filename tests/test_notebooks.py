@@ -113,7 +113,9 @@ def test_compare_districts_runs_and_draws_a_chart(kernel_env, mode):
     if mode == "with-facts":
         out = _stdout(nb)
         assert "chart: 4 indicators across" in out
-        assert "12 of 12 rows matched a region code" in out
+        import re
+        m = re.search(r"(\d+) of (\d+) rows matched a region code", out)
+        assert m and m.group(1) == m.group(2) and int(m.group(1)) >= 12  # every row of every sample report
 
 
 @pytest.mark.slow
