@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 SHOW = ["region", "year", "indicator", "value", "unit", "qualifier", "period", "page", "evidence"]
 
@@ -21,8 +22,10 @@ def print_indicator_table(df, title: str = "", file=None) -> None:
     for col in ("page", "year"):
         if col in view:
             view[col] = view[col].map(lambda v: "" if pd.isna(v) else str(int(v)))
-    if "region" in view:
-        view["region"] = view["region"].map(lambda v: "" if pd.isna(v) else v)
+    if "region" in view:  # a document whose region is not recognised is named by its file
+        sources = df["source"] if "source" in df else pd.Series([None] * len(df), index=df.index)
+        view["region"] = [r if not pd.isna(r) and r else (f"({Path(str(src)).stem})" if not pd.isna(src) else "")
+                          for r, src in zip(view["region"], sources)]
     if "evidence" in view:
         view["evidence"] = view["evidence"].astype(str).str.slice(0, 30)
     print(view.to_string(index=False), file=file)
