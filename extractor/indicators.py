@@ -21,9 +21,13 @@ leave unmapped; its rows carry ``method="model"`` and its probability as confide
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Optional
+
+import yaml
 
 
 from .catalogue import QMARK, Catalogue, Indicator, for_genre
@@ -42,8 +46,15 @@ TARGET_WORDS = re.compile(r"力争|争取|确保|将|计划|拟|目标")
 PARA_CUMULATIVE_CUE = re.compile(r"这五年|五年来|年均")
 ONE_YEAR_CUE = re.compile(r"一年来|过去一年|去年|20\d\d年[，,]|全年")
 TARGET_CUE = re.compile(r"十五五|到20[3-9]\d年|预期目标|目标是|力争|左右$")
-ABOVE_SCOPE = {"county": ("全国", "全省", "全市", "省级", "市级"), "city": ("全国", "全省"), "province": ("全国",),
-               "township": ("全国", "全省", "全市", "全区", "全县")}
+SCOPE_FILE = Path(__file__).with_name("data") / "indicators" / "scope.yaml"
+
+
+@functools.lru_cache(maxsize=1)
+def above_scope() -> dict:
+    """Per report level, the words that name a higher territory (``data/indicators/scope.yaml``)."""
+    data = yaml.safe_load(SCOPE_FILE.read_text(encoding="utf-8"))
+    return {level: tuple(words) for level, words in data["above_scope"].items()}
+
 MODEL_MIN_CONFIDENCE = 0.6
 
 
@@ -358,7 +369,7 @@ def candidates_for(cat: Catalogue, work: str, c: _Ctx, q, qi: int, category: Opt
 
 
 def _out_of_scope(work: str, c: _Ctx, level: Optional[str]) -> Optional[str]:
-    words = ABOVE_SCOPE.get(level or "", ())
+    words = above_scope().get(level or "", ())
     item = re.split(r"[、，,]", work[c.item_start:c.ws])[-1]
     return next((w for w in words if w in item), None)
 

@@ -31,8 +31,6 @@ DATA = Path(__file__).resolve().parent / "data" / "metadata"
 TITLE_RE = re.compile(r"法治政府建设.{0,20}报告|法治建设.{0,12}报告|依法行政.{0,12}报告|政府工作报告|统计公报|工作报告$")
 NOISE_LINE = re.compile(r"位置|首页|当前|>|索引号|发布|来源|时间|字号|字体|打印|分享|欢迎|今天是")
 YEAR_RANGE = re.compile(r"20\d\d\s*[—\-–~至到]+\s*20\d\d")
-CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
-             "七": "7", "八": "8", "九": "9"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -106,7 +104,9 @@ def detect_genre(work: str, title: Optional[str]) -> str:
 # -- year -------------------------------------------------------------------------------------------
 
 def _cn_year(s: str) -> Optional[int]:
-    d = "".join(CN_DIGITS.get(c, c) for c in s)
+    from .quantities import tables  # the numeral tables of data/quantities/numerals.yaml
+    digits = tables().digits
+    d = "".join(str(digits[c]) if c in digits else ("0" if c == "○" else c) for c in s)
     return int(d) if re.fullmatch(r"(19|20)\d\d", d) else None
 
 

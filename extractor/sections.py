@@ -37,8 +37,6 @@ from .facts import Section
 DATA = Path(__file__).with_name("data") / "sections"
 log = logging.getLogger(__name__)
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
 PARTS = ("preamble", "results", "leadership", "shortcomings", "plans", "other")
 
 
@@ -50,19 +48,9 @@ def cn_number(s: str) -> Optional[int]:
         return int(s)
     if len(s) == 1 and "①" <= s <= "⑳":
         return ord(s) - ord("①") + 1
-    total, cur = 0, 0
-    for ch in s:
-        if ch in _CN_DIGITS:
-            cur = _CN_DIGITS[ch]
-        elif ch == "十":
-            total += (cur or 1) * 10
-            cur = 0
-        elif ch == "百":
-            total += (cur or 1) * 100
-            cur = 0
-        else:
-            return None
-    return total + cur
+    from .quantities import parse_chinese  # the numeral tables of data/quantities/numerals.yaml
+    value = parse_chinese(s)
+    return int(value) if value is not None and value == int(value) else None
 
 
 # ---------------------------------------------------------------- rules (data files)
