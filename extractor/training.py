@@ -110,17 +110,23 @@ def part_examples(include_shared: bool = True) -> tuple[list, list, list, dict]:
                     origin.append(how + " (subsection)")
                     used += 1
         sources["annotated"][source] = used
-    notes = []
-    if sources["missing"]:
-        notes.append(f"{len(sources['missing'])} annotated sources absent (../shared not present?): trained "
-                     "on the Zhoucun report and the synthetic reports only")
-    if mismatched:
-        notes.append(f"{mismatched} annotations no longer match a section heading (offset or hash changed)")
+    notes = _source_notes(sources, mismatched, "annotations no longer match a section heading (offset or hash changed)")
     notes.append("examples: each annotated top-level section (heading + body start) and its direct "
                  "subsections labelled with the part of their top-level section")
     meta = {"sources": sources, "notes": notes, "annotations_hash": models.annotations_hash([PARTS_TSV]),
             "origin": origin}
     return texts, labels, groups, meta
+
+
+def _source_notes(sources: dict, mismatched: int, mismatch_text: str) -> list[str]:
+    """The card's notes on what the training data lacked."""
+    notes = []
+    if sources["missing"]:
+        notes.append(f"{len(sources['missing'])} annotated sources absent (../shared not present?): trained "
+                     "on the Zhoucun report and the synthetic reports only")
+    if mismatched:
+        notes.append(f"{mismatched} {mismatch_text}")
+    return notes
 
 
 # ---------------------------------------------------------------- sentence type
@@ -155,12 +161,7 @@ def sentence_examples(include_shared: bool = True) -> tuple[list, list, list, di
         groups.append(source)
         origin.append(r.get("how", ""))
         sources["annotated"][source] = sources["annotated"].get(source, 0) + 1
-    notes = []
-    if sources["missing"]:
-        notes.append(f"{len(sources['missing'])} annotated sources absent (../shared not present?): trained "
-                     "on the Zhoucun report and the synthetic reports only")
-    if mismatched:
-        notes.append(f"{mismatched} sentence annotations no longer match the text (hash changed)")
+    notes = _source_notes(sources, mismatched, "sentence annotations no longer match the text (hash changed)")
     notes.append("provincial sentence labels are rule-assisted (section part + words; a spot check found about "
                  "85% right): CV accuracy on them measures agreement with weak labels; see cv.by_label_origin")
     meta = {"sources": sources, "notes": notes, "annotations_hash": models.annotations_hash([SENTENCES_TSV]),
