@@ -51,11 +51,8 @@ def _template(name: str) -> Template:
 
 def as_report_dict(report: Any) -> dict:
     """The ``spec/output.md`` JSON dict of a Report (or the dict itself, unchanged)."""
-    if isinstance(report, dict):
-        return report
-    if hasattr(report, "to_dict"):
-        return report.to_dict()
-    raise TypeError(f"render_html needs a Report or its JSON dict, not {type(report).__name__}")
+    from .report import as_dict
+    return as_dict(report)
 
 
 def _item_dict(item: Any) -> dict:
