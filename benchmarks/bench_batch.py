@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def external_texts(shared: Path) -> list[str]:
-    from extractor.corpus import read_csv
+    from extractor.batch.inputs import read_csv
     texts = [read_csv(p)[0].text for p in sorted((shared / "corpora/external/provincial-gwr-2026").glob("2026_*.csv"))]
     with open(shared / "corpora/external/national-gwr/government_work_reports.jsonl", encoding="utf-8") as f:
         for line in f:

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
 
 import make_pdfs  # noqa: E402
 
-from extractor.ingest_pdf import read_pdf  # noqa: E402
+from extractor.ingest.pdf import read_pdf  # noqa: E402
 
 
 def pdfium_text(data: bytes) -> int:

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from extractor import quantities  # noqa: E402
-from extractor.normalize import normalize  # noqa: E402
+from extractor.text.normalize import normalize  # noqa: E402
 
 EXTERNAL = ROOT.parent / "shared" / "corpora" / "external"
 

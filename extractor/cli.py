@@ -12,8 +12,8 @@ import pkgutil
 import sys
 from typing import Optional, Sequence
 
-from . import __version__
-from .errors import ExtractorError
+from extractor import __version__
+from extractor.core.errors import ExtractorError
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"extractor {__version__}")
     parser.add_argument("--debug", action="store_true", help="show full tracebacks")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    from . import commands
+    from extractor import commands
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
             continue

@@ -20,8 +20,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import segment
-
+from extractor.text import segment
 log = logging.getLogger(__name__)
 
 
@@ -67,7 +66,7 @@ def create_jieba_tokenizer():
 
 
 def _document(doc: Doc):
-    from .document import Document
+    from extractor.core.document import Document
     key = "_extractor_document"
     if key not in doc.user_data:
         doc.user_data[key] = Document(text=doc.text, source="<spacy>", id="", format="text")
@@ -81,7 +80,7 @@ def _span(doc: Doc, start: int, end: int, label: str, kb_id: str = ""):
 
 @Language.component("extractor_sections")
 def sections_component(doc: Doc) -> Doc:
-    from . import sections
+    from extractor.stages import sections
     secs = sections.find_sections(_document(doc))
     doc.user_data["sections"] = secs
     spans = [_span(doc, s.start, s.end, s.part or "section", s.id) for s in secs]
@@ -91,7 +90,8 @@ def sections_component(doc: Doc) -> Doc:
 
 @Language.component("extractor_measures")
 def measures_component(doc: Doc) -> Doc:
-    from . import measures, sections
+    from extractor.stages import measures
+    from extractor.stages import sections
     secs = doc.user_data.get("sections")
     if secs is None:
         secs = sections.find_sections(_document(doc))
@@ -105,7 +105,7 @@ def measures_component(doc: Doc) -> Doc:
 @Language.component("extractor_quantity_spans")
 def quantity_spans_component(doc: Doc) -> Doc:
     """Fallback for the quantities stage when it ships no spaCy factory of its own."""
-    from . import quantities
+    from extractor.stages import quantities
     qs = []
     if hasattr(quantities, "find_quantities"):
         qs = quantities.find_quantities(doc.text)
@@ -123,7 +123,7 @@ def build(quantities: bool = True) -> Language:
     nlp.add_pipe("extractor_sections")
     if quantities:
         try:
-            from . import quantities as _q
+            from extractor.stages import quantities as _q
             _q.register_spacy()
         except Exception as exc:  # pragma: no cover - the stage is another module's
             log.warning("quantities stage not importable (%s): doc.spans['quantities'] stays empty", exc)

@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 from typing import Optional, Union
 
-from . import errors
-from .document import Document
-from .ingest import load
-from .report import Report
+from extractor.core import errors
+from extractor.core.document import Document
+from extractor.ingest import load
+from extractor.output.report import Report
 
 
 def _stage(name: str, doc: Document, timings: dict, fn, *args):
@@ -52,7 +52,11 @@ def _locate(doc: Document, sections: list, items: list) -> None:
 
 def run(doc: Document) -> Report:
     """Run every stage on an ingested document."""
-    from . import indicators, measures, metadata, quantities, sections
+    from extractor.indicators import normalizer as indicators
+    from extractor.stages import measures
+    from extractor.stages import metadata
+    from extractor.stages import quantities
+    from extractor.stages import sections
     timings: dict = {}
     meta = _stage("metadata", doc, timings, metadata.detect, doc)
     secs = _stage("sections", doc, timings, sections.find_sections, doc)

@@ -6,9 +6,9 @@ import inspect
 import pytest
 
 import extractor
-from extractor import viz
-from extractor.report import Report
-from extractor.table import COLUMNS
+from extractor.output import viz
+from extractor.output.report import Report
+from extractor.output.table import COLUMNS
 
 PUBLIC = {
     "extractor.load": extractor.load,
@@ -65,6 +65,6 @@ def test_report_facts_are_dataframes(zhoucun_path):
         assert isinstance(frame, pd.DataFrame), name
         assert len(frame) == len(getattr(rep, {"sections": "section_list", "quantities": "quantity_list",
                                                 "measures": "measure_list", "indicators": "indicator_list"}[name]))
-    assert list(rep.indicators.columns[:22]) == list(extractor.table.COLUMNS)
+    assert list(rep.indicators.columns[:22]) == list(extractor.output.table.COLUMNS)
     assert len(rep.quantities) > 50 and (rep.quantities["text"] == [
         rep.document.text[s:e] for s, e in zip(rep.quantities["start"], rep.quantities["end"])]).all()

@@ -14,8 +14,8 @@ import pytest
 
 from extractor import batch
 from extractor.cli import main
-from extractor.corpus import iter_inputs
-from extractor.storage import Store
+from extractor.batch.inputs import iter_inputs
+from extractor.batch.store import Store
 
 SYNTHETIC = """测试{n}区人民政府关于2023年度法治政府建设情况的报告
 2023年，测试{n}区坚持以习近平法治思想为指导，全面推进法治政府建设。
@@ -254,7 +254,7 @@ def test_dask_engine_same_tables(folder, tmp_path):
 @pytest.mark.slow
 @pytest.mark.shared
 def test_done_when_zhoucun_provinces_and_broken_pdfs(shared_dir, tmp_path, zhoucun_text):
-    from extractor.corpus import read_csv
+    from extractor.batch.inputs import read_csv
     d = tmp_path / "in"
     d.mkdir()
     (d / "zhoucun-2023.txt").write_text(zhoucun_text, encoding="utf-8")

@@ -6,8 +6,8 @@ import re
 import pytest
 import yaml
 
-from extractor.catalogue import for_genre
-from extractor.catalogue import catalogue
+from extractor.indicators.catalogue import for_genre
+from extractor.indicators.catalogue import catalogue
 
 KINDS = {"count", "rate", "amount", "change"}
 
@@ -47,7 +47,7 @@ def test_frame_and_lookup():
 
 
 def test_unknown_catalogue_is_a_clear_error():
-    from extractor.errors import ExtractorError
+    from extractor.core.errors import ExtractorError
     with pytest.raises(ExtractorError, match="no catalogue named"):
         catalogue("nonesuch")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from extractor.compare import chart, pivot, select
-from extractor.table import COLUMNS
+from extractor.batch.compare import chart, pivot, select
+from extractor.output.table import COLUMNS
 
 
 def row(**kw) -> dict:

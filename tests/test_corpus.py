@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.corpus import file_hash, from_text, iter_inputs
+from extractor.batch.inputs import file_hash, from_text, iter_inputs
 
 REPORT = "某区人民政府关于2023年法治政府建设情况的报告\n全年收到行政复议申请{n}件。\n"
 

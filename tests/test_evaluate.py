@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from extractor import evaluate as ev
+from extractor.learn import evaluate as ev
 
 TEXT = "全年接收行政复议申请32件，办理法律援助案件15件，发放资料300份。"
 

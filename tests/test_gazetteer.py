@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extractor import gazetteer
+from extractor.stages import gazetteer
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "gazetteer.yaml").read_text(encoding="utf-8"))
 

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extractor import corpus, indicators
-from extractor.facts import Quantity, Section
+from extractor import indicators
+
+from extractor.batch import inputs as corpus
+from extractor.core.facts import Quantity, Section
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "indicators.yaml").read_text(encoding="utf-8"))
 
@@ -68,7 +70,7 @@ def test_other_genre_has_no_indicators():
 @pytest.mark.shared
 def test_zhoucun_indicator_f1(shared_dir, zhoucun_path):
     import extractor
-    from extractor.evaluate import score_doc, summarize, KEYS
+    from extractor.learn.evaluate import score_doc, summarize, KEYS
     gold = json.loads((shared_dir / "corpora" / "dev" / "gold" / "zhoucun-2023.json").read_text(encoding="utf-8"))
     out = extractor.extract(zhoucun_path).to_dict()
     totals = dict.fromkeys(KEYS, 0)
@@ -121,7 +123,7 @@ def test_provincial_gdp_level(provincial, province):
 
 # -- the classifier for phrasings the rules miss -------------------------------------------------------------
 def test_classifier_rows_are_marked_and_never_beat_rules(monkeypatch):
-    from extractor import indicator_model
+    from extractor.indicators import model as indicator_model
     case = {"genre": "fazhi", "text": "全年接收行政复议申请32件，另有群众来信41件。",
             "quantities": [["32件", 32, "件", "count"], ["41件", 41, "件", "count"]]}
     monkeypatch.setattr(indicator_model, "predict",
@@ -139,7 +141,8 @@ def test_classifier_rows_are_marked_and_never_beat_rules(monkeypatch):
 
 
 def test_classifier_trains_and_loads_safely(tmp_path):
-    from extractor import indicator_model, models
+    from extractor.indicators import model as indicator_model
+    from extractor.ml import models
     texts, labels, _, meta = models.registry()["indicator_economy"].load_data()
     assert len(texts) == len(labels) > 50 and "output.gdp" in labels
     assert indicator_model.context_text("地区生产总值12.5亿元", 0, 6, 12, Quantity("12.5亿元", 0, 6, 1.25e9, "元", kind="amount")) \

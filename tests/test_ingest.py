@@ -8,7 +8,7 @@ import os
 import pytest
 
 import extractor
-from extractor import errors
+from extractor.core import errors
 from extractor.cli import main
 
 REPORT = ("# 测试区人民政府关于2023年度法治政府建设情况的报告\n\n"

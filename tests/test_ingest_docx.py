@@ -8,7 +8,7 @@ import pytest
 from conftest import FIXTURES, unlocated_gold
 
 import extractor
-from extractor import errors
+from extractor.core import errors
 from extractor.cli import main
 
 sys.path.insert(0, str(FIXTURES))

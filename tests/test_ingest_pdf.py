@@ -17,9 +17,9 @@ import pytest
 
 import extractor
 from conftest import unlocated_gold
-from extractor import errors
+from extractor.core import errors
 from extractor.cli import main
-from extractor.ingest_pdf import read_pdf, rules
+from extractor.ingest.pdf import read_pdf, rules
 
 from conftest import FIXTURES
 

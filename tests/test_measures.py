@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 import extractor
-from extractor import measures, sections
-from extractor.document import Document
+from extractor.stages import measures
+from extractor.stages import sections
+from extractor.core.document import Document
 
 CASES = Path(__file__).parent / "cases"
 

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extractor import corpus, metadata
+from extractor.batch import inputs as corpus
+
+from extractor.stages import metadata
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "metadata.yaml").read_text(encoding="utf-8"))
 

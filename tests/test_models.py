@@ -8,8 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from extractor import models, sections, sentences
-from extractor.document import Document
+from extractor.ml import models
+
+from extractor.stages import sections
+
+from extractor.stages import sentences
+from extractor.core.document import Document
 
 ROOT = Path(__file__).resolve().parents[1]
 

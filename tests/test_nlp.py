@@ -4,7 +4,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from extractor import nlp, segment
+from extractor import nlp
+
+from extractor.text import segment
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extractor.normalize import fold, normalize
+from extractor.text.normalize import fold, normalize
 
 # (document text, expected working copy)
 CASES = [

@@ -12,10 +12,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor import quantities
-from extractor.document import Document
-from extractor.facts import Section
-from extractor.quantities import extract_quantities, find_quantities, parse_chinese
+from extractor.stages import quantities
+from extractor.core.document import Document
+from extractor.core.facts import Section
+from extractor.stages.quantities import extract_quantities, find_quantities, parse_chinese
 
 CASES = Path(__file__).parent / "cases" / "quantities.yaml"
 

@@ -11,9 +11,9 @@ import pytest
 import yaml
 
 import extractor
-from extractor import sections
-from extractor.document import Document
-from extractor.normalize import normalize
+from extractor.stages import sections
+from extractor.core.document import Document
+from extractor.text.normalize import normalize
 
 CASES = Path(__file__).parent / "cases"
 
@@ -178,7 +178,7 @@ def _provincial(shared_dir):
 @pytest.mark.shared
 def test_provincial_top_level_sections(shared_dir):
     import pandas as pd
-    from extractor.training import read_tsv, sha1
+    from extractor.learn.training import read_tsv, sha1
     ann = {}
     for r in read_tsv(Path(__file__).parents[1] / "corpora" / "annotations" / "parts.tsv"):
         if r["source"].startswith("shared:"):

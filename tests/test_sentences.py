@@ -10,7 +10,8 @@ import yaml
 from hypothesis import given, settings, strategies as st
 
 import extractor
-from extractor import sections, sentences
+from extractor.stages import sections
+from extractor.stages import sentences
 
 CASES = Path(__file__).parent / "cases"
 SPLITS = yaml.safe_load((CASES / "sentences.yaml").read_text(encoding="utf-8"))
@@ -80,6 +81,6 @@ def test_classify_zhoucun(zhoucun_path):
 
 
 def test_sentence_type_without_model(monkeypatch):
-    from extractor import models
+    from extractor.ml import models
     monkeypatch.setattr(models, "get", lambda name: None)
     assert sentences.sentence_type("开展行政执法案卷评查。", "results") == ("action", 0.6, "rule")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.errors import ExtractorError
+from extractor.core.errors import ExtractorError
 from extractor.pipeline import extract
-from extractor.storage import SCHEMA_VERSION, TABLES, Store, _typed_cols
+from extractor.batch.store import SCHEMA_VERSION, TABLES, Store, _typed_cols
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import review_fixture as rf
-from extractor import viz
+from extractor.output import viz
 from extractor.cli import main
-from extractor.document import Document
-from extractor.facts import IndicatorValue, Measure, Quantity, Section
-from extractor.report import Report
+from extractor.core.document import Document
+from extractor.core.facts import IndicatorValue, Measure, Quantity, Section
+from extractor.output.report import Report
 
 KIND_KEYS = {"section": "sections", "measure": "measures", "indicator": "indicators", "quantity": "quantities"}
 TEXT_FIELD = {"quantity": "text", "measure": "text", "indicator": "evidence"}

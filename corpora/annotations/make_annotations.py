@@ -17,7 +17,7 @@ from pathlib import Path
 
 os.environ["EXTRACTOR_NO_MODELS"] = "1"
 from extractor import sections, sentences, training  # noqa: E402
-from extractor.training import sha1, source_text, _doc  # noqa: E402
+from extractor.learn.training import sha1, source_text, _doc  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 PER_DOC = 80

@@ -33,7 +33,7 @@ def register(sub) -> None:
 
 
 def batch_from_args(args, inputs):
-    from ..batch import run_batch
+    from extractor.batch.runner import run_batch
     return run_batch(inputs, args.out, workers=args.workers, engine=args.engine, scheduler=args.scheduler,
                      timeout=args.timeout, memory_mb=args.memory_mb, retry_errors=args.retry_errors,
                      text_column=args.text_column, id_column=args.id_column, quiet=args.quiet,

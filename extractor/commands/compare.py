@@ -24,9 +24,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..compare import chart, pivot
-    from ..errors import ExtractorError
-    from ..storage import Store
+    from extractor.batch.compare import chart, pivot
+    from extractor.core.errors import ExtractorError
+    from extractor.batch.store import Store
     with Store(args.dir, read_only=True) as store:
         table = store.indicator_frame()
     wide = pivot(table, args.indicators, args.years, args.regions, args.periods)
@@ -38,7 +38,7 @@ def run(args) -> int:
     elif args.format == "csv":
         wide.to_csv(args.output or sys.stdout, index=False)
     else:
-        from ..display import format_number
+        from extractor.output.display import format_number
         text = (wide.to_string(index=False, float_format=format_number) if not wide.empty
                 else "(no indicator values match)")
         if args.output:

@@ -21,8 +21,8 @@ def register(sub) -> None:
 def run(args) -> int:
     from pathlib import Path
 
-    from .. import errors
-    from ..evaluate import evaluate, per_doc_table
+    from extractor.core import errors
+    from extractor.learn.evaluate import evaluate, per_doc_table
     for path in (args.gold, args.docs) + ((args.pred,) if args.pred else ()):
         if not Path(path).exists():
             raise errors.InputNotFound(path, "no such file or folder")

@@ -17,12 +17,12 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..pipeline import extract
+    from extractor.pipeline import extract
     report = extract(args.path, password=args.password)
     if args.format == "json":
         sys.stdout.write(report.to_json(indent=args.indent))
         sys.stdout.write("\n")
     else:
-        from ..display import print_indicator_table
+        from extractor.output.display import print_indicator_table
         print_indicator_table(report.to_frame(), title=report.document.source)
     return 0

@@ -19,8 +19,8 @@ def query(out_dir, sql: str):
     """The result of ``sql`` on the batch database of ``out_dir`` as a DataFrame (read-only connection)."""
     import duckdb
 
-    from ..errors import ExtractorError
-    from ..storage import Store
+    from extractor.core.errors import ExtractorError
+    from extractor.batch.store import Store
     with Store(out_dir, read_only=True) as store:
         try:
             return store.con.execute(sql).df()

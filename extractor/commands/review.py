@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..errors import CorruptDocument
+from extractor.core.errors import CorruptDocument
 
 
 def register(sub) -> None:
@@ -40,11 +40,11 @@ def load_report_json(path: Path):
 
 
 def run(args) -> int:
-    from ..viz import render_html
+    from extractor.output.viz import render_html
     path = Path(args.path)
     report = load_report_json(path) if path.is_file() else None
     if report is None:
-        from ..pipeline import extract
+        from extractor.pipeline import extract
         report = extract(args.path, password=args.password)
     page = render_html(report, title=args.title)
     if args.output == "-":

@@ -1,7 +1,7 @@
 """``extractor run FOLDER --out DIR``: the main job — batch a corpus and print its indicator table."""
 from __future__ import annotations
 
-from .batch import add_batch_options, batch_from_args, print_summary
+from extractor.commands.batch import add_batch_options, batch_from_args, print_summary
 
 
 def register(sub) -> None:
@@ -15,8 +15,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..display import print_indicator_table
-    from ..storage import Store
+    from extractor.output.display import print_indicator_table
+    from extractor.batch.store import Store
     summary = batch_from_args(args, args.inputs)
     with Store(args.out, read_only=True) as store:
         df = store.indicator_frame()

@@ -17,8 +17,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from .. import models
-    from ..errors import ExtractorError
+    from extractor.ml import models
+    from extractor.core.errors import ExtractorError
     reg = models.registry()
     if args.list:
         for name, spec in reg.items():

@@ -1,0 +1,184 @@
+"""Documents from text held elsewhere: a string, or a row of a corpus CSV (one report per row).
+
+>>> from extractor import corpus
+>>> doc = corpus.from_text("2023年，周村区……", source="memo")
+>>> docs = corpus.read_csv("2026_北京市_政府工作报告.csv")   # columns …, full_text
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import sys
+from pathlib import Path
+from typing import Optional, Union
+
+from extractor.core.document import Document
+
+
+def from_text(text: str, source: str = "<text>", title: Optional[str] = None, meta: Optional[dict] = None) -> Document:
+    """A :class:`Document` whose text is ``text`` (id = sha256 of its UTF-8 bytes)."""
+    from extractor.ingest import _first_line_title
+    doc_id = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return Document(text=text, source=source, id=doc_id, format="text", encoding="utf-8",
+                    title=title or _first_line_title(text), meta=dict(meta or {}))
+
+
+def read_csv(path: Union[str, Path], text_column: str = "full_text") -> list[Document]:
+    """One Document per row of a corpus CSV (UTF-8, BOM allowed); the other columns go to ``doc.meta``.
+    The row's ``title`` column is kept in ``meta`` only: the text is what gets analysed."""
+    csv.field_size_limit(sys.maxsize)
+    out = []
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        for i, row in enumerate(csv.DictReader(f)):
+            row = {(k or "").strip(): v for k, v in row.items()}
+            text = row.pop(text_column, None) or ""
+            out.append(from_text(text, source=f"{path}#{i + 1}", meta=row))
+    return out
+
+
+__all__ = ["from_text", "read_csv"]
+
+
+# ------------------------------------------------------------------------------------ batch inputs
+
+TABULAR_SUFFIXES = {".csv", ".jsonl", ".parquet"}
+TEXT_COLUMNS = ("full_text", "content", "text", "body")
+ID_COLUMNS = ("id", "doc_id", "title")
+
+
+class WorkItem:
+    """One document of a batch: a file on disk, or a text taken from a row of a tabular corpus."""
+
+    __slots__ = ("path", "text", "meta", "doc_id", "error")
+
+    def __init__(self, path: str, text: Optional[str] = None, meta: Optional[dict] = None,
+                 doc_id: Optional[str] = None, error: Optional[Exception] = None):
+        self.path, self.text, self.meta, self.doc_id = path, text, meta or {}, doc_id
+        self.error = error  # an input that cannot be read as documents at all (e.g. no text column)
+
+    def __repr__(self) -> str:
+        return f"WorkItem({self.path!r}{', text' if self.text is not None else ''})"
+
+    def __getstate__(self):
+        return (self.path, self.text, self.meta, self.doc_id, self.error)
+
+    def __setstate__(self, state):
+        self.path, self.text, self.meta, self.doc_id, self.error = state
+
+
+def file_hash(path: Union[str, Path]) -> Optional[str]:
+    """sha256 of a file's bytes (None when it cannot be read: the worker reports why)."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _is_path_list(p: Path) -> bool:
+    """A .txt/.lst whose non-empty lines are all paths of existing files (a list of inputs, not a report)."""
+    if p.suffix.lower() not in {".lst", ".list", ".txt"} or p.stat().st_size > 4 << 20:
+        return False
+    try:
+        lines = [ln.strip() for ln in p.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    except (UnicodeDecodeError, OSError):
+        return False
+    if not lines or len(lines) > 200000:
+        return False
+    base = p.parent
+
+    def exists(ln: str) -> bool:
+        if len(ln) > 1024:
+            return False
+        try:
+            return (base / ln).exists() or Path(ln).exists()
+        except OSError:  # a line of prose too long for a file name
+            return False
+
+    return all(exists(ln) for ln in lines[:200])
+
+
+def _rows(path: Path):
+    """Rows of a tabular corpus as dicts (CSV with or without BOM, JSON Lines, Parquet)."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        csv.field_size_limit(sys.maxsize)
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            for row in csv.DictReader(f):
+                yield {(k or "").strip(): v for k, v in row.items()}
+    elif suffix == ".jsonl":
+        import json
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    yield json.loads(line)
+    else:
+        import pyarrow.parquet as pq
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=256):
+            yield from batch.to_pylist()
+
+
+def tabular_items(path: Path, text_column: Optional[str] = None, id_column: Optional[str] = None):
+    """One WorkItem per row with text; ``source`` is ``FILE#ID`` (the id column, else the row number)."""
+    from extractor.core import errors
+    for i, row in enumerate(_rows(path)):
+        col = text_column or next((c for c in TEXT_COLUMNS if c in row), None)
+        if col is None or col not in row:
+            raise errors.ExtractorError(path, f"no text column {text_column or '/'.join(TEXT_COLUMNS)!r} "
+                                              f"(columns: {', '.join(row)}); use --text-column")
+        text = row.get(col)
+        if not isinstance(text, str) or not text.strip():
+            continue  # rows without text (resolutions with no body, empty cells) are not documents
+        key = row.get(id_column) if id_column else None
+        meta = {k: v for k, v in row.items() if k != col and isinstance(v, (str, int, float, bool, type(None)))}
+        yield WorkItem(path=f"{path}#{key if key not in (None, '') else i + 1}", text=text, meta=meta,
+                       doc_id=hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def iter_inputs(inputs, text_column: Optional[str] = None, id_column: Optional[str] = None):
+    """WorkItems of the batch inputs: files, folders (recursive), globs, lists of paths, tabular corpora."""
+    import glob as globmod
+
+    from extractor.ingest import SUPPORTED
+    supported = set(SUPPORTED)
+    seen = set()
+
+    def emit_file(p: Path):
+        key = str(p.resolve())
+        if key in seen:
+            return
+        seen.add(key)
+        if p.suffix.lower() in TABULAR_SUFFIXES:
+            try:
+                yield from tabular_items(p, text_column, id_column)
+            except Exception as exc:  # the whole corpus file is unreadable: one error row for it
+                from extractor.core.errors import ExtractorError
+                err = exc if isinstance(exc, ExtractorError) else ExtractorError(p, f"{type(exc).__name__}: {exc}")
+                yield WorkItem(path=str(p), error=err)
+        elif p.is_file() and _is_path_list(p):
+            for ln in p.read_text(encoding="utf-8").splitlines():
+                if ln.strip():
+                    q = Path(ln.strip())
+                    yield from emit_any(q if q.is_absolute() or q.exists() else p.parent / q)
+        else:
+            yield WorkItem(path=str(p))
+
+    def emit_any(p: Path):
+        if p.is_dir():
+            for q in sorted(p.rglob("*")):
+                if q.is_file() and not q.name.startswith(".") and (
+                        q.suffix.lower() in supported or q.suffix.lower() in TABULAR_SUFFIXES):
+                    yield from emit_file(q)
+        else:
+            yield from emit_file(p)  # a missing file becomes an error row in the worker
+
+    for raw in inputs:
+        raw = str(raw)
+        if any(ch in raw for ch in "*?[") and not Path(raw).exists():
+            for m in sorted(globmod.glob(raw, recursive=True)):
+                yield from emit_any(Path(m))
+        else:
+            yield from emit_any(Path(raw))

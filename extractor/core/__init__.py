@@ -1,0 +1,1 @@
+"""The base layer: errors, facts, the Document and settings."""

@@ -1,0 +1,114 @@
+"""Ingestion: a file on disk → :class:`~extractor.document.Document`.
+
+Dispatches on the file's content and extension to the text, PDF, HTML and Word readers, and turns
+every kind of bad input into an :class:`~extractor.errors.ExtractorError` with a one-line cause.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Optional, Union
+
+from extractor.core import errors
+from extractor.core.document import Document, Heading
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+PDF_SUFFIXES = {".pdf"}
+DOCX_SUFFIXES = {".docx"}
+SUPPORTED = sorted(TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | DOCX_SUFFIXES - {""})
+
+#: files larger than this are refused (a batch records why); override with EXTRACTOR_MAX_BYTES
+MAX_BYTES = int(os.environ.get("EXTRACTOR_MAX_BYTES", 200 * 1024 * 1024))
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_bytes(path: Union[str, Path]) -> bytes:
+    p = Path(path)
+    if not p.exists():
+        raise errors.InputNotFound(path, "no such file")
+    if p.is_dir():
+        raise errors.NotAFile(path, "is a directory, not a file")
+    if not p.is_file():
+        raise errors.NotAFile(path, "is not a regular file")
+    size = p.stat().st_size
+    if size == 0:
+        raise errors.EmptyDocument(path, "empty file (0 bytes)")
+    if size > MAX_BYTES:
+        raise errors.DocumentTooLarge(path, f"file is {size / 2**20:.0f} MiB, over the {MAX_BYTES / 2**20:.0f} MiB limit"
+                                            " (set EXTRACTOR_MAX_BYTES to raise it)")
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise errors.NotAFile(path, f"cannot be read: {exc.strerror or exc}") from exc
+
+
+def sniff(data: bytes, suffix: str) -> str:
+    """The format of ``data``: 'pdf', 'docx', 'html' or 'text' (content first, extension second)."""
+    head = data[:1024]
+    if head.lstrip().startswith(b"%PDF") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        if suffix in DOCX_SUFFIXES or b"word/" in data[:4096] or b"[Content_Types].xml" in data[:4096]:
+            return "docx"
+        return "zip"
+    if suffix in PDF_SUFFIXES:
+        return "pdf"  # a .pdf without a header: the PDF reader reports it as corrupt
+    if suffix in DOCX_SUFFIXES:
+        return "docx"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    low = head.lower()
+    if suffix in TEXT_SUFFIXES and (b"<html" in low or b"<!doctype html" in low):
+        return "html"
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    return "unsupported"
+
+
+def load(path: Union[str, Path], password: Optional[str] = None, data: Optional[bytes] = None) -> Document:
+    """Read a report (text, Markdown, PDF, HTML or Word) into a :class:`Document`.
+
+    Raises an :class:`~extractor.errors.ExtractorError` subclass naming the file and the cause for
+    missing, empty, corrupt, encrypted, image-only or unsupported input.
+    """
+    src = str(path)
+    if data is None:
+        data = read_bytes(path)
+    elif not data:
+        raise errors.EmptyDocument(src, "empty file (0 bytes)")
+    suffix = Path(src).suffix.lower()
+    kind = sniff(data, suffix)
+    doc_id = sha256(data)
+    if kind == "text":
+        from extractor.ingest.text import decode, markdown_headings
+        text, encoding = decode(data, src)
+        return Document(text=text, source=src, id=doc_id, format="markdown" if suffix in {".md", ".markdown"} else "text",
+                        encoding=encoding, headings=markdown_headings(text), title=_first_line_title(text))
+    if kind == "pdf":
+        from extractor.ingest.pdf import read_pdf
+        return read_pdf(data, src, doc_id, password=password)
+    if kind == "html":
+        from extractor.ingest.html import read_html
+        return read_html(data, src, doc_id)
+    if kind == "docx":
+        from extractor.ingest.docx import read_docx
+        return read_docx(data, src, doc_id)
+    if kind == "zip":
+        raise errors.UnsupportedFormat(src, "a ZIP archive that is not a Word .docx file")
+    raise errors.UnsupportedFormat(src, f"unsupported file type {suffix!r} (supported: {', '.join(SUPPORTED)})")
+
+
+def _first_line_title(text: str) -> Optional[str]:
+    for line in text.splitlines():
+        s = line.strip().lstrip("#").strip().strip("*").strip()
+        if s:
+            return s if len(s) <= 120 else None
+    return None
+
+
+__all__ = ["load", "sniff", "read_bytes", "Document", "Heading", "SUPPORTED"]

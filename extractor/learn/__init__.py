@@ -1,0 +1,1 @@
+"""Learning: training the classifiers and scoring against gold."""

@@ -1,0 +1,1 @@
+"""Model files: the registry of classifiers and their loading for inference."""

@@ -1,0 +1,1 @@
+"""Outputs: the Report, the long indicator table, terminal display, the review page."""

@@ -1,0 +1,160 @@
+"""The result of extracting one document: JSON per ``spec/output.md`` and pandas views."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional, Union
+
+from extractor.core.document import Document
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+SCHEMA = "extractor/1"
+
+
+def as_dict(item: Any) -> dict:
+    if isinstance(item, dict):
+        return item
+    if hasattr(item, "to_dict"):
+        return item.to_dict()
+    raise TypeError(f"cannot serialise {type(item).__name__}")
+
+
+@dataclass
+class Report:
+    """One document's facts.
+
+    ``report.sections``, ``.quantities``, ``.measures`` and ``.indicators`` are pandas DataFrames (the
+    indicators in the standard table's columns); the stage objects themselves (each with ``to_dict()``)
+    are in ``section_list``, ``quantity_list``, ``measure_list`` and ``indicator_list``, in the order of the
+    JSON (an indicator's ``quantity`` indexes ``quantity_list``).
+    """
+
+    document: Document
+    meta: dict = field(default_factory=dict)
+    section_list: list = field(default_factory=list)
+    quantity_list: list = field(default_factory=list)
+    measure_list: list = field(default_factory=list)
+    indicator_list: list = field(default_factory=list)
+    timings: dict = field(default_factory=dict)
+
+    # -- JSON ---------------------------------------------------------------------------------------
+    def document_dict(self) -> dict:
+        d = self.document
+        m = self.meta
+        return {
+            "id": d.id,
+            "source": d.source,
+            "title": m.get("title", d.title),
+            "genre": m.get("genre"),
+            "year": m.get("year"),
+            "region": m.get("region"),
+            "issuers": m.get("issuers", []),
+            "pages": d.pages,
+            "format": d.format,
+            "encoding": d.encoding,
+        }
+
+    def to_dict(self) -> dict:
+        """The JSON object of ``extractor extract --format json`` (``spec/output.md``)."""
+        return {
+            "schema": SCHEMA,
+            "document": self.document_dict(),
+            "text": self.document.text,
+            "sections": [as_dict(s) for s in self.section_list],
+            "quantities": [as_dict(q) for q in self.quantity_list],
+            "measures": [as_dict(m) for m in self.measure_list],
+            "indicators": [as_dict(i) for i in self.indicator_list],
+        }
+
+    def to_json(self, indent: Optional[int] = None) -> str:
+        """:meth:`to_dict` as a JSON string (UTF-8 characters kept, not escaped)."""
+        import json
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    # -- pandas -------------------------------------------------------------------------------------
+    def _frame(self, items: list) -> "pd.DataFrame":
+        import pandas as pd
+        return pd.DataFrame([as_dict(i) for i in items])
+
+    @property
+    def sections_frame(self) -> "pd.DataFrame":
+        """Sections as a DataFrame, one row per section (``id``, ``level``, ``title``, ``part``, ``start``, …)."""
+        return self._frame(self.section_list)
+
+    @property
+    def quantities_frame(self) -> "pd.DataFrame":
+        """Quantities as a DataFrame (``text``, ``value``, ``unit``, ``qualifier``, ``kind``, ``start``, …)."""
+        return self._frame(self.quantity_list)
+
+    @property
+    def measures_frame(self) -> "pd.DataFrame":
+        """Measures as a DataFrame (``text``, ``type``, ``name``, ``section``, …)."""
+        return self._frame(self.measure_list)
+
+    @property
+    def indicators_frame(self) -> "pd.DataFrame":
+        """The standard indicator table of this report (same as :meth:`to_frame`)."""
+        from extractor.output.table import indicator_table
+        return indicator_table([self])
+
+    @property
+    def sections(self) -> "pd.DataFrame":
+        """Sections as a DataFrame (also ``sections_frame``)."""
+        return self.sections_frame
+
+    @property
+    def quantities(self) -> "pd.DataFrame":
+        """Quantities as a DataFrame (also ``quantities_frame``)."""
+        return self.quantities_frame
+
+    @property
+    def measures(self) -> "pd.DataFrame":
+        """Measures as a DataFrame (also ``measures_frame``)."""
+        return self.measures_frame
+
+    @property
+    def indicators(self) -> "pd.DataFrame":
+        """The standard indicator table of this report (also ``to_frame()``)."""
+        return self.indicators_frame
+
+    def to_frame(self) -> "pd.DataFrame":
+        """The standard indicator table of this document (``spec/output.md`` columns), a pandas DataFrame."""
+        return self.indicators_frame
+
+    def unused_quantities(self) -> "pd.DataFrame":
+        """Quantities that no indicator value took (DataFrame with the quantity's index as ``quantity``):
+        where to look for indicators the catalogue is missing."""
+        used = {as_dict(i).get("quantity") for i in self.indicator_list}
+        df = self.quantities_frame
+        if df.empty:
+            return df
+        df = df.rename_axis("quantity").reset_index()
+        return df[~df["quantity"].isin(used)].reset_index(drop=True)
+
+    def low_confidence(self, threshold: float = 0.8) -> "pd.DataFrame":
+        """Indicator rows with ``confidence`` below ``threshold`` (lowest first)."""
+        df = self.to_frame()
+        if df.empty:
+            return df
+        conf = df["confidence"].astype(float)
+        return df[conf < threshold].sort_values("confidence").reset_index(drop=True)
+
+    # -- review page --------------------------------------------------------------------------------
+    def to_html(self, path: Union[str, Path, None] = None, title: Optional[str] = None) -> str:
+        """The self-contained review page (``extractor review``); written to ``path`` when given."""
+        from extractor.output.viz import render_html
+        page = render_html(self, title=title)
+        if path is not None:
+            Path(path).write_text(page, encoding="utf-8")
+        return page
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows the review page (in an iframe, so its styles stay apart from the notebook's)."""
+        from extractor.output.viz import notebook_html
+        return notebook_html(self)
+
+    def __repr__(self) -> str:
+        return (f"Report({self.document.source!r}: {len(self.section_list)} sections, {len(self.quantity_list)} "
+                f"quantities, {len(self.measure_list)} measures, {len(self.indicator_list)} indicators)")

@@ -1,0 +1,1 @@
+"""The extraction stages: sections, quantities, measures, metadata, gazetteer, sentences."""

@@ -1,0 +1,1 @@
+"""Text leaves: normalisation with its offset map, numerals, segmentation, sentence bounds."""

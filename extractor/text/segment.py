@@ -1,0 +1,75 @@
+"""Word segmentation with jieba: an instance of its own with the domain user dictionary.
+
+The dictionary is a data file (``data/segment/userdict.txt``, jieba's ``word freq tag`` format)
+loaded into a private ``jieba.Tokenizer`` so that the process-global jieba stays untouched.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+from pathlib import Path
+
+USERDICT = Path(__file__).resolve().parents[1] / "data" / "segment" / "userdict.txt"
+
+
+@functools.lru_cache(maxsize=1)
+def tokenizer():
+    """The shared jieba.Tokenizer of this process, with the domain dictionary loaded."""
+    import jieba
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    tk.load_userdict(str(USERDICT))
+    return tk
+
+
+def cut(text: str) -> list[str]:
+    """Words of ``text`` (jieba's precise mode, no HMM for new words so results are stable).
+
+    Dictionary words that hold punctuation (``双随机、一公开``, ``互联网+监管``) stay whole.
+    """
+    return [w for w, _, _ in tokenize(text)]
+
+
+@functools.lru_cache(maxsize=1)
+def _phrases():
+    """Dictionary words with punctuation (双随机、一公开, 互联网+监管) that jieba's own cut splits apart."""
+    import regex
+    words = []
+    for line in USERDICT.read_text(encoding="utf-8").splitlines():
+        w = line.split(" ")[0].strip() if line.strip() else ""
+        if w and regex.search(r"[^\p{Han}A-Za-z0-9]", w):
+            words.append(w)
+    if not words:
+        return None
+    return regex.compile("|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def tokenize(text: str) -> list[tuple[str, int, int]]:
+    """``(word, start, end)`` triples whose offsets index ``text`` (they cover it without gaps).
+
+    Dictionary words that hold punctuation (``双随机、一公开``) come out as one token.
+    """
+    toks = list(tokenizer().tokenize(text, HMM=False))
+    pat = _phrases()
+    if pat is None or not toks:
+        return toks
+    spans = [(m.start(), m.end()) for m in pat.finditer(text)]
+    if not spans:
+        return toks
+    out, k = [], 0
+    for a, b in spans:
+        while k < len(toks) and toks[k][2] <= a:
+            out.append(toks[k])
+            k += 1
+        # merge every token that overlaps [a, b); extend to token boundaries
+        s = toks[k][1] if k < len(toks) else a
+        e = s
+        while k < len(toks) and toks[k][1] < b:
+            e = toks[k][2]
+            k += 1
+        if e > s:
+            out.append((text[s:e], s, e))
+    out.extend(toks[k:])
+    return out
+
