@@ -20,6 +20,51 @@ class Heading:
 
 
 @dataclass
+class SourceCell:
+    """One cell of a table as the reader found it; ``text[start:end]`` of the document text is its text.
+
+    ``row``/``col`` index the reader's grid (0-based, top-left); a merged cell is given once, at its
+    top-left position, with its ``rowspan``/``colspan``. ``bbox`` (x0, top, x1, bottom in PDF points) and
+    ``page`` are set for PDF cells; ``ocr`` confidence for cells read by OCR.
+    """
+
+    row: int
+    col: int
+    start: int
+    end: int
+    rowspan: int = 1
+    colspan: int = 1
+    bbox: Optional[tuple] = None
+    page: Optional[int] = None
+    ocr: Optional[float] = None
+
+
+@dataclass
+class SourceTable:
+    """A table region found by a reader (PDF ruling/alignment, Word, HTML, Markdown, flattened text).
+
+    The document text holds every cell separated (a tab or a line break) and every row on its own line;
+    ``start``/``end`` bound the whole table in the document text. The tables stage turns these grids into
+    table facts (caption, unit, header rows, stub column, typed cells).
+    """
+
+    start: int
+    end: int
+    cells: list[SourceCell] = field(default_factory=list)
+    page: Optional[int] = None
+    bbox: Optional[tuple] = None
+    source: str = ""  # the reader: "pdf-ruled", "pdf-aligned", "docx", "html", "markdown", "flattened", "aligned"
+
+    @property
+    def n_rows(self) -> int:
+        return max((c.row + c.rowspan for c in self.cells), default=0)
+
+    @property
+    def n_cols(self) -> int:
+        return max((c.col + c.colspan for c in self.cells), default=0)
+
+
+@dataclass
 class Document:
     """One report as text.
 
@@ -38,6 +83,7 @@ class Document:
     page_starts: Optional[list[int]] = None
     headings: list[Heading] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
+    tables: list[SourceTable] = field(default_factory=list)  # table regions found by the reader
 
     @property
     def pages(self) -> Optional[int]:
