@@ -149,4 +149,5 @@ if(DATA.saveUrl){
   decisions[d.key] = d; order.push(d.key); mark(d.key);
 });
 refresh();
+var m0 = /show=([iq]\d+)/.exec(location.hash); if(m0 && ITEMS[m0[1]]) show(m0[1]);
 })();
