@@ -130,7 +130,8 @@ def test_compare_keeps_periods_apart_marks_conflicts_and_shows_qualifiers(client
     assert html.count('class="cell conflict"') == 1 and "≠1" in html  # 西城 2023: 8 against 7.5
     assert "7.5" in html.split('class="cell conflict"')[1].split("</td>")[0]
     doc = ids(batch)[("西城区", 2023)]
-    assert f'href="/documents/{doc}#show=i1"' in html  # the most confident value links to its evidence
+    best = batch[1][3]["indicators"][1]  # 8%, the most confident of the two, links to its evidence by its offsets
+    assert f'href="/documents/{doc}#ev={best["start"]}-{best["end"]}-output.gdp_growth"' in html
     r = _cmp(client, indicator="output.gdp_growth", period="actual", year="2023")
     assert "per-target" not in r.text and "≈5" not in r.text
 

@@ -129,7 +129,7 @@ def test_compare_cell_to_evidence_and_csv(page, server, sample_batch):
     cell = page.locator("#pivot td.cell a.ev").first
     value = cell.inner_text()
     cell.click()
-    page.wait_for_url("**/documents/**#show=i*")
+    page.wait_for_url("**/documents/**#ev=*")
     active = page.locator("#text .hl.ind.active")
     active.first.wait_for()
     assert active.count() >= 1

@@ -43,6 +43,7 @@ CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 
        "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
        "frame-ancestors 'none'; form-action 'self'")
 MAX_CHART_SERIES = 12
+COMPARE_ROWS = 100  # pivot rows on one page of the compare view (the exports have them all)
 
 
 class Explorer:
@@ -118,6 +119,7 @@ def create_app(out_dir, host: str = "127.0.0.1", timeout: float = 5.0, debug: bo
     env.globals["fmt_value"] = queries.fmt_value
     env.globals["quote"] = lambda s: urllib.parse.quote(str(s), safe="")
     env.globals["nav"] = _nav
+    env.globals["evidence_href"] = queries.evidence_href
 
     def page(request, name, ctx, status=200):
         ctx = dict(ctx, request=request)
@@ -212,13 +214,32 @@ def create_app(out_dir, host: str = "127.0.0.1", timeout: float = 5.0, debug: bo
                                                  "stated": bool(request.query_params.get("stated"))})
 
     def _compare(request):
-        inds, regs, yrs, pers = (_list(request, k) for k in ("indicator", "region", "year", "period"))
+        inds, regs, yrs, pers = (tuple(_list(request, k)) for k in ("indicator", "region", "year", "period"))
         layout = "indicators" if request.query_params.get("layout") == "indicators" else "years"
-        rows = queries.indicator_rows(ex.db, inds, regs, yrs, pers) if inds else []
-        return inds, regs, yrs, pers, layout, queries.pivot(rows, layout)
+        return _pivot(inds, regs, yrs, pers, layout)
+
+    @functools.lru_cache(maxsize=64)  # the database does not change while served; the page and its charts share it
+    def _pivot(inds, regs, yrs, pers, layout):
+        limit = ex.db.max_rows
+        rows = queries.indicator_rows(ex.db, inds, regs, yrs, pers, limit=limit) if inds else []
+        p = queries.pivot(rows, layout)
+        p["truncated"] = len(rows) >= limit
+        return inds, regs, yrs, pers, layout, p
 
     def compare(request):
         inds, regs, yrs, pers, layout, p = _compare(request)
+        from markupsafe import Markup
+        try:
+            rpage = max(1, int(request.query_params.get("rpage") or 1))
+        except ValueError:
+            rpage = 1
+        n_pages = max(1, -(-len(p["rows"]) // COMPARE_ROWS))
+        rpage = min(rpage, n_pages)
+        shown = p["rows"][(rpage - 1) * COMPARE_ROWS: rpage * COMPARE_ROWS]
+        for r in shown:
+            if "html" not in r:
+                r["html"] = Markup("".join(queries.cell_html(c) for c in r["cells"]))
+        base_qs = urllib.parse.urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "rpage"])
         choices = _compare_choices()
         unknown = [i for i in inds if i not in choices["indicator_ids"]]
         qs = urllib.parse.urlencode(list(request.query_params.multi_items()))
@@ -231,7 +252,8 @@ def create_app(out_dir, host: str = "127.0.0.1", timeout: float = 5.0, debug: bo
                 charts.append({"indicator": c["indicator"], "period": c["period"], "name_zh": c["name_zh"]})
         return page(request, "compare.html", {
             "p": p, "inds": inds, "regs": regs, "yrs": yrs, "pers": pers, "layout": layout, "choices": choices,
-            "unknown": unknown, "qs": qs, "charts": charts})
+            "unknown": unknown, "qs": qs, "charts": charts, "shown": shown, "rpage": rpage, "n_pages": n_pages,
+            "base_qs": base_qs})
 
     @functools.lru_cache(maxsize=1)
     def _compare_choices():
@@ -262,9 +284,8 @@ def create_app(out_dir, host: str = "127.0.0.1", timeout: float = 5.0, debug: bo
         *_, p = _compare(request)
         head, rows = queries.pivot_table(p)
         from openpyxl import Workbook
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "compare"
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("compare")
         ws.append(head)
         for r in rows:
             ws.append(r)

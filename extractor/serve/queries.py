@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import functools
 import math
+import re
+import urllib.parse
 from pathlib import Path
 from typing import Optional
 
@@ -20,6 +22,7 @@ PAGE_SIZE = 100
 CHECKS = Path(__file__).resolve().parents[1] / "data" / "serve" / "checks.yaml"
 #: periods of values a report states as having happened (shown by default); the rest are plans
 ACTUAL_PERIODS = ("actual", "stock", "cumulative")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]*$")
 QUALIFIER_MARK = {"approx": "≈", "lower": "≥", "upper": "≤"}
 
 
@@ -231,8 +234,9 @@ def _split(v) -> list[str]:
     return out
 
 
-def indicator_rows(db: DB, indicators=(), regions=(), years=(), periods=(), limit: int = 5000) -> list[dict]:
-    """Indicator rows with their position (``idx``) in their document's list, for links to the evidence."""
+def indicator_rows(db: DB, indicators=(), regions=(), years=(), periods=(), limit: int = 5000,
+                   distinct_only: bool = False) -> list[dict]:
+    """Indicator rows matching the choice (each links to its evidence by its offsets, see :func:`evidence_href`)."""
     where, args = [], []
     inds = _split(indicators)
     if inds:
@@ -258,16 +262,18 @@ def indicator_rows(db: DB, indicators=(), regions=(), years=(), periods=(), limi
         args += pers
     extra = ', "max"' if db.has("indicators", "max") else ""
     sent = ", sentence" if db.has("indicators", "sentence") else ""
-    sql = ("SELECT * FROM (SELECT doc_id, region, region_code, province, city, year, genre, indicator, name_zh, value"
-           f"{extra}{sent}, unit, qualifier, period, evidence, confidence, method, \"start\", \"end\", page, source, "
-           "row_number() OVER (PARTITION BY doc_id ORDER BY rowid) - 1 AS idx FROM indicators) t"
-           + (" WHERE " + " AND ".join(where) if where else "")
-           + " ORDER BY province NULLS LAST, region NULLS LAST, year, indicator, confidence DESC, \"start\"")
+    cond = " AND ".join(where) if where else "TRUE"
+    # with distinct_only, one row per distinct value of a cell (province, region or source, year, indicator,
+    # period): the best and its competitors
+    cell = "province, coalesce(region, source), year, indicator, period"
+    keep = (f" QUALIFY row_number() OVER (PARTITION BY {cell}, value{extra} ORDER BY confidence DESC, "
+            'doc_id, "start") = 1') if distinct_only else ""
+    sql = (f"SELECT doc_id, region, region_code, province, year, indicator, name_zh, value{extra}{sent}, unit, "
+           f'qualifier, period, evidence, confidence, "start", "end", source FROM indicators WHERE {cond}{keep}')
     rows = db.query(sql, args, limit=limit)
     for r in rows:
-        for k, v in list(r.items()):
-            r[k] = _num(v)
-        r.setdefault("max", None)
+        for k in ("value", "max", "confidence"):
+            r[k] = _num(r.get(k))
     return rows
 
 
@@ -339,6 +345,40 @@ def pivot(rows: list[dict], layout: str = "years") -> dict:
     return {"layout": layout, "columns": [cols[k] for k in ckeys], "rows": body, "conflicts": n_conflicts}
 
 
+def evidence_href(r: dict) -> str:
+    """The link to an indicator row's evidence: its document's page, opened on the row with these offsets."""
+    doc, ind = str(r["doc_id"]), str(r.get("indicator") or "")
+    if not _SAFE_ID.match(doc):
+        doc = urllib.parse.quote(doc, safe="")
+    if not _SAFE_ID.match(ind):
+        ind = urllib.parse.quote(ind, safe=".")
+    return f"/documents/{doc}#ev={r.get('start')}-{r.get('end')}-{ind}"
+
+
+def cell_html(cell: Optional[dict], extra_class: str = "", flag: str = "") -> str:
+    """One pivot cell as HTML (escaped): the chosen value linking to its evidence in its document, the
+    other values stated as a conflict marker; ``flag`` (a failed check's message) marks it flagged."""
+    import html as _html
+    if cell is None:
+        return '<td class="cell none"></td>'
+    r = cell["row"]
+    esc = _html.escape
+    cls = "cell" + (" conflict" if cell["conflicts"] else "") + (" flagged" if flag else "") + extra_class
+    ev = str(r.get("evidence") or "")
+    title = ev if len(ev) <= 120 else ev[:117] + "…"
+    href = evidence_href(r)
+    out = [f'<td class="{cls}"' + (f' title="{esc(flag)}"' if flag else "") +
+           f'><a class="ev" href="{esc(href)}" title="{esc(title)}">{esc(cell["text"])}</a>']
+    if cell["conflicts"]:
+        others = "; ".join(f"{fmt_value(o['value'], o.get('qualifier'), o.get('max'))} ({str(o.get('evidence') or '')[:60]})"
+                           for o in cell["conflicts"][:5])
+        out.append(f'<span class="cf" title="other values stated: {esc(others)}">≠{len(cell["conflicts"])}</span>')
+    if flag:
+        out.append('<span class="fl">⚑</span>')
+    out.append("</td>")
+    return "".join(out)
+
+
 def pivot_table(p: dict) -> tuple[list[str], list[list]]:
     """The pivot as a header and rows of plain values (for CSV / XLSX): value, then qualifier columns."""
     head = ["province", "region"] + (["year"] if p["layout"] != "years" else [])
@@ -382,7 +422,7 @@ def growth_pairs(ids) -> dict:
 
 def series(db: DB, region: str, periods=ACTUAL_PERIODS) -> dict:
     """One region's indicators across years: ``{indicator: {year: cell}}`` and the checks that failed."""
-    rows = [r for r in indicator_rows(db, regions=[region], periods=list(periods))
+    rows = [r for r in indicator_rows(db, regions=[region], periods=list(periods), distinct_only=True)
             if r.get("region") == region or r.get("region_code") == region]
     by: dict[str, dict[int, list]] = {}
     for r in rows:

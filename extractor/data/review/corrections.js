@@ -149,5 +149,5 @@ if(DATA.saveUrl){
   decisions[d.key] = d; order.push(d.key); mark(d.key);
 });
 refresh();
-var m0 = /show=([iq]\d+)/.exec(location.hash); if(m0 && ITEMS[m0[1]]) show(m0[1]);
+var r0 = document.querySelector("#itable tr.irow.active"); if(r0) show(r0.getAttribute("data-k"));
 })();
