@@ -274,3 +274,61 @@ def test_serve_command_errors(tmp_path, capsys, monkeypatch):
     assert main(["serve", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "'serve' extra" in err and "extractor[serve]" in err
+
+
+@pytest.fixture(scope="module")
+def live(batch):
+    """The app under uvicorn on a free loopback port (for requests no HTTP client would normalise)."""
+    uvicorn = pytest.importorskip("uvicorn")
+    import socket
+    import threading
+    import time
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    srv = uvicorn.Server(uvicorn.Config(create_app(batch[0]), host="127.0.0.1", port=port, log_level="warning"))
+    t = threading.Thread(target=srv.run, daemon=True)
+    t.start()
+    deadline = time.time() + 20
+    while not srv.started and time.time() < deadline:
+        time.sleep(0.05)
+    yield port
+    srv.should_exit = True
+    t.join(10)
+
+
+@pytest.mark.parametrize("path", ["/static/../extractor.duckdb", "/static/../../setup.cfg", "/static/../../../../etc/passwd",
+                                  "/static/%2e%2e/%2e%2e/etc/passwd", "/static/..%5c..%5cextractor.duckdb",
+                                  "/../extractor.duckdb", "/documents/../../extractor.duckdb"])
+def test_raw_traversal_requests(live, path):
+    import socket
+    with socket.create_connection(("127.0.0.1", live), timeout=10) as c:
+        c.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := c.recv(65536):
+            data += chunk
+    status = int(data.split(b" ", 2)[1])
+    assert status in (400, 404), (path, data[:200])
+    assert b"DUCK" not in data and b"root:" not in data and b"[metadata]" not in data
+
+
+@pytest.mark.parametrize("values", [[58, 37, 54], [100, 98.5, 100], [-3.2, 7.5, 0.4], [2.2e10, 1.1e9, 5e10], [5, 5, 5]])
+def test_chart_bars_and_points_stay_in_the_plot(values):
+    import re
+
+    from extractor.serve import charts
+    cols = [{"indicator": "x", "period": "actual", "year": 2023, "name_zh": "指标<b>", "unit": "件"}]
+    rows = [{"label": {"province": "", "region": f"区{i}<script>", "year": None},
+             "cells": [{"row": {"value": v}, "conflicts": [], "text": str(v)}]} for i, v in enumerate(values)]
+    p = {"layout": "years", "columns": cols, "rows": rows}
+    for kind in ("bars", "lines"):
+        svg = charts.chart_svg(p, "x", "actual", kind).decode()
+        assert "<script>" not in svg and "&lt;script&gt;" in svg and "指标&lt;b&gt;" in svg
+        top, bottom = charts.PAD_T - 0.5, charts.H - charts.PAD_B + 0.5
+        for y, h in re.findall(r'<rect x="[\d.]+" y="([-\d.]+)" width="[\d.]+" height="([\d.]+)" fill="#', svg):
+            assert top <= float(y) and float(y) + float(h) <= bottom, (values, y, h)
+        for cy in re.findall(r'<circle cx="[\d.]+" cy="([-\d.]+)"', svg):
+            assert top <= float(cy) <= bottom
+        n = len(re.findall(r"<title>", svg))
+        assert n == len(values)

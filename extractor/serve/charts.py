@@ -20,11 +20,9 @@ def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
     raw = (hi - lo) / n
     mag = 10 ** math.floor(math.log10(raw))
     step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
-    start = math.floor(lo / step) * step
-    out, v = [], start
-    while v <= hi + step * 1e-9:
-        out.append(round(v, 10))
-        v += step
+    out = [math.floor(lo / step) * step]
+    while out[-1] < hi - step * 1e-9:
+        out.append(round(out[-1] + step, 10))
     return out
 
 
@@ -119,7 +117,7 @@ def chart_svg(p: dict, indicator: str, period: Optional[str], kind: str = "bars"
         series_names = [(str(yr), COLORS[j % len(COLORS)]) for j, yr in enumerate(groups) if yr is not None]
     for j, (label, color) in enumerate(series_names[:16]):
         ly = PAD_T + 6 + j * 16
-        out.append(f'<rect x="{x1 + 14}" y="{ly - 8}" width="10" height="10" fill="{color}"/>'
-                   f'<text x="{x1 + 30}" y="{ly + 1}">{esc(label)}</text>')
+        out.append(f'<rect x="{x1 + 14}" y="{ly - 8}" width="10" height="10" class="lg" fill="{color}"/>'
+                   f'<text x="{x1 + 30}" y="{ly + 1}">{esc(label if len(label) <= 16 else label[:15] + "…")}</text>')
     out.append("</svg>")
     return "".join(out).encode("utf-8")
