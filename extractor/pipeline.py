@@ -70,7 +70,8 @@ def run(doc: Document) -> Report:
                   indicator_list=inds, timings=timings)
 
 
-def extract(path: Union[str, Path, Document], password: Optional[str] = None) -> Report:
+def extract(path: Union[str, Path, Document], password: Optional[str] = None,
+            max_inflated: Optional[int] = None) -> Report:
     """Extract one report: a path (text, Markdown, PDF, HTML, Word) or an already loaded Document."""
-    doc = path if isinstance(path, Document) else load(path, password=password)
+    doc = path if isinstance(path, Document) else load(path, password=password, max_inflated=max_inflated)
     return run(doc)

@@ -49,7 +49,7 @@ class Summary:
 
 # ------------------------------------------------------------------------------------------ workers
 
-class _Timeout(Exception):
+class _Timeout(BaseException):  # not an Exception: no stage may catch it and call it a stage failure
     pass
 
 
@@ -59,14 +59,9 @@ def _on_alarm(signum, frame):  # pragma: no cover - runs in a worker
 
 def _init_worker(memory_mb: Optional[int]) -> None:
     """Worker start: memory limit, default SIGINT handling left to the parent."""
+    from extractor.core.isolate import set_memory_limit
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if memory_mb:
-        try:
-            import resource
-            limit = int(memory_mb) * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        except (ImportError, ValueError, OSError):  # pragma: no cover - platform without RLIMIT_AS
-            pass
+    set_memory_limit(memory_mb)
 
 
 def process(item: WorkItem, timeout: Optional[float] = DEFAULT_TIMEOUT) -> dict:
@@ -286,7 +281,8 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
     """Extract every input into ``out_dir`` (``extractor.duckdb`` + ``parquet/``); see the module docstring.
 
     Inputs already in the store (same ``doc_id``) are skipped; inputs that failed before are skipped too
-    unless ``retry_errors``. ``workers`` defaults to the machine's cores; ``workers=1`` runs in this process.
+    unless ``retry_errors``. ``workers`` defaults to the machine's cores; documents always run in worker
+    processes under the memory limit (``memory_mb=None`` with one worker runs them in this process).
     """
     t0 = time.perf_counter()
     summary = Summary()
@@ -348,8 +344,8 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
                 pass
             elif engine == "dask":
                 _run_dask(work(), workers, timeout, scheduler, on_result)
-            elif workers <= 1 or n_todo == 1:
-                _serial(work(), timeout, on_result)
+            elif (workers <= 1 or n_todo == 1) and not memory_mb:
+                _serial(work(), timeout, on_result)  # no memory limit asked: in this process
             else:
                 _run_processes(work(), workers, timeout, memory_mb, on_result)
             for res in early_errors:

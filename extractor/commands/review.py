@@ -5,6 +5,7 @@ import json
 import sys
 from pathlib import Path
 
+from extractor.commands.extract import add_limit_options, extract_limited
 from extractor.core.errors import CorruptDocument
 
 
@@ -20,6 +21,7 @@ def register(sub) -> None:
                                           "directory; '-' for standard output)")
     p.add_argument("--password", help="password of an encrypted PDF")
     p.add_argument("--title", help="page title (default: the report's title)")
+    add_limit_options(p)
     p.add_argument("--debug", action="store_true", help="show full tracebacks")
     p.set_defaults(func=run)
 
@@ -28,8 +30,11 @@ def load_report_json(path: Path):
     """The JSON dict of ``extractor extract`` at ``path``, or None when the file is not such a JSON."""
     if path.suffix.lower() != ".json":
         return None
+    from extractor.core import jsonio
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = jsonio.loads(path.read_text(encoding="utf-8-sig"))
+    except jsonio.NonFinite as exc:
+        raise CorruptDocument(path, f"not valid extractor JSON: {exc}") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CorruptDocument(path, f"not a valid JSON file ({exc.__class__.__name__}: {exc})") from exc
     if not isinstance(data, dict) or not str(data.get("schema", "")).startswith("extractor/") \
@@ -44,8 +49,7 @@ def run(args) -> int:
     path = Path(args.path)
     report = load_report_json(path) if path.is_file() else None
     if report is None:
-        from extractor.pipeline import extract
-        report = extract(args.path, password=args.password)
+        report = extract_limited(args)
     page = render_html(report, title=args.title)
     if args.output == "-":
         sys.stdout.write(page)

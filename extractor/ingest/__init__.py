@@ -70,7 +70,8 @@ def sniff(data: bytes, suffix: str) -> str:
     return "unsupported"
 
 
-def load(path: Union[str, Path], password: Optional[str] = None, data: Optional[bytes] = None) -> Document:
+def load(path: Union[str, Path], password: Optional[str] = None, data: Optional[bytes] = None,
+         max_inflated: Optional[int] = None) -> Document:
     """Read a report (text, Markdown, PDF, HTML or Word) into a :class:`Document`.
 
     Raises an :class:`~extractor.errors.ExtractorError` subclass naming the file and the cause for
@@ -83,6 +84,8 @@ def load(path: Union[str, Path], password: Optional[str] = None, data: Optional[
         raise errors.EmptyDocument(src, "empty file (0 bytes)")
     suffix = Path(src).suffix.lower()
     kind = sniff(data, suffix)
+    from extractor.ingest import limits
+    limits.check(kind, data, src, max_inflated or limits.MAX_INFLATED)
     doc_id = sha256(data)
     if kind == "text":
         from extractor.ingest.text import decode, markdown_headings

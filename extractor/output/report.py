@@ -70,8 +70,8 @@ class Report:
 
     def to_json(self, indent: Optional[int] = None) -> str:
         """:meth:`to_dict` as a JSON string (UTF-8 characters kept, not escaped)."""
-        import json
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+        from extractor.core import jsonio
+        return jsonio.dumps(self.to_dict(), indent=indent)
 
     # -- pandas -------------------------------------------------------------------------------------
     def _frame(self, items: list) -> "pd.DataFrame":
