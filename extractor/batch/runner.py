@@ -49,6 +49,17 @@ class Summary:
 
 # ------------------------------------------------------------------------------------------ workers
 
+class StoreFailed(ExtractorError):
+    """A write to the batch output failed (disk full, read-only, I/O error); what was committed is kept."""
+
+    def __init__(self, where, exc: BaseException, doc: Optional[str]):
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        on = f" while storing {doc}" if doc else ""
+        super().__init__(where, f"write failed{on}: {reason}; the documents committed before are kept "
+                                "(free space or fix the folder, then run the same command again to resume)")
+        self.summary = None
+
+
 class _Timeout(BaseException):  # not an Exception: no stage may catch it and call it a stage failure
     pass
 
@@ -329,16 +340,23 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
                     yield item
 
         def on_result(res: dict) -> None:
+            try:
+                if res["ok"]:
+                    store.write_document(res["out"], res["path"], res.get("seconds", 0.0))
+                else:
+                    store.write_error(res["path"], res.get("doc_id"), res["stage"], res["error_class"],
+                                      res["message"])
+            except Exception as exc:  # disk full, read-only, I/O error: stop, keep what was committed
+                raise StoreFailed(store.path, exc, res["path"]) from exc
             if res["ok"]:
-                store.write_document(res["out"], res["path"], res.get("seconds", 0.0))
                 summary.done += 1
                 summary.chars += len(res["out"].get("text") or "")
             else:
-                store.write_error(res["path"], res.get("doc_id"), res["stage"], res["error_class"], res["message"])
                 summary.failed += 1
                 summary.errors.append(res)
             progress.advance(res["ok"])
 
+        failure: Optional[StoreFailed] = None
         try:
             if n_todo == 0:
                 pass
@@ -350,9 +368,18 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
                 _run_processes(work(), workers, timeout, memory_mb, on_result)
             for res in early_errors:
                 on_result(res)
+        except StoreFailed as exc:
+            failure = exc
         finally:
             progress.close()
-            if parquet:
-                store.export_parquet()
+            if parquet and failure is None:
+                try:
+                    store.export_parquet()
+                except OSError as exc:
+                    failure = StoreFailed(store.dir / "parquet", exc, None)
+    summary.seconds = time.perf_counter() - t0
+    if failure is not None:
+        failure.summary = summary
+        raise failure
     summary.seconds = time.perf_counter() - t0
     return summary

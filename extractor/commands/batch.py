@@ -53,7 +53,19 @@ def print_summary(summary, out_dir, file=None) -> None:
     print(f"output: {out_dir}/extractor.duckdb, {out_dir}/parquet/", file=file)
 
 
+def run_and_summarise(args, file=None):
+    """The batch of ``args``; when the output cannot be written (disk full…), the summary is printed before
+    the one-line error."""
+    from extractor.batch.runner import StoreFailed
+    try:
+        return batch_from_args(args, args.inputs)
+    except StoreFailed as exc:
+        if exc.summary is not None:
+            print_summary(exc.summary, args.out, file=file)
+        raise
+
+
 def run(args) -> int:
-    summary = batch_from_args(args, args.inputs)
+    summary = run_and_summarise(args)
     print_summary(summary, args.out)
     return 0
