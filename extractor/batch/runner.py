@@ -20,6 +20,7 @@ from typing import Iterable, Optional
 
 from extractor.batch.inputs import WorkItem, file_hash, iter_inputs
 from extractor.batch.store import Store
+from extractor.core.errors import ExtractorError
 
 DEFAULT_TIMEOUT = 300.0  # seconds per document
 DEFAULT_MEMORY_MB = 4096  # address-space limit per worker
