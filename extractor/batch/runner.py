@@ -306,6 +306,9 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
         def plan():
             """``(item, error_result)`` for every input, skipping what is done (or failed, unless retried)."""
             for item in iter_inputs(inputs, text_column=text_column, id_column=id_column):
+                if item.error is not None and not retry_errors and item.path in failed:
+                    yield None, None  # failed before (a broken corpus row): recorded already
+                    continue
                 if item.error is not None:
                     yield item, _err(item, getattr(item.error, "stage", "ingest"), type(item.error).__name__,
                                      getattr(item.error, "cause", str(item.error)))

@@ -26,6 +26,16 @@ class ExtractorError(Exception):
         self.cause = one_line(str(cause))
         super().__init__(f"{one_line(self.path)}: {self.cause}" if self.path else self.cause)
 
+    def __reduce__(self):  # picklable across processes whatever a subclass's __init__ takes
+        return _rebuild, (type(self), self.args, self.__dict__)
+
+
+def _rebuild(cls, args, state):
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, *args)
+    exc.__dict__.update(state)
+    return exc
+
 
 class InputNotFound(ExtractorError):
     pass
