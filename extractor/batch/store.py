@@ -183,13 +183,21 @@ class Store:
 
         Rows stream from DuckDB as Arrow batches into pyarrow's writer: no path is ever part of an SQL string.
         """
-        import pyarrow.parquet as papq
         pq = self.dir / "parquet"
         pq.mkdir(exist_ok=True)
+        cur = self.con.cursor()  # its own connection: a caller's unfinished result does not block the stream
+        try:
+            self._export_tables(cur, pq)
+        finally:
+            cur.close()
+        return pq
+
+    def _export_tables(self, cur, pq: Path) -> None:
+        import pyarrow.parquet as papq
         for table in TABLES:
             final = pq / f"{table}.parquet"
             tmp = pq / f".{table}.parquet.tmp"
-            rel = self.con.sql(f"SELECT * FROM {table} ORDER BY ALL")
+            rel = cur.sql(f"SELECT * FROM {table} ORDER BY ALL")
             reader = rel.to_arrow_reader(65536) if hasattr(rel, "to_arrow_reader") else rel.fetch_arrow_reader(65536)
             try:
                 with papq.ParquetWriter(str(tmp), reader.schema) as writer:
@@ -198,8 +206,9 @@ class Store:
             except BaseException:
                 tmp.unlink(missing_ok=True)
                 raise
+            finally:
+                reader.close()  # the connection takes no other statement while a stream is open
             os.replace(tmp, final)
-        return pq
 
     def indicator_frame(self):
         import pandas as pd
