@@ -44,8 +44,11 @@ def load_report_json(path: Path):
 def run(args) -> int:
     from extractor.output.viz import render_html
     path = Path(args.path)
-    report = load_report_json(path) if path.is_file() else None
-    if report is None:
+    data = load_report_json(path) if path.is_file() else None
+    if data is not None:
+        from extractor.output.report import Report
+        report = Report.from_dict(data)  # JSON is converted at the edge; the page is drawn from a Report
+    else:
         from extractor.pipeline import extract
         report = extract(args.path, _settings(args))
     page = render_html(report, title=args.title)

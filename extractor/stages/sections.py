@@ -33,6 +33,7 @@ import regex
 import yaml
 
 from extractor.core.facts import Section
+from extractor.text.cardinals import cn_integer
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sections"
 log = logging.getLogger(__name__)
@@ -48,9 +49,7 @@ def cn_number(s: str) -> Optional[int]:
         return int(s)
     if len(s) == 1 and "①" <= s <= "⑳":
         return ord(s) - ord("①") + 1
-    from extractor.stages.quantities import parse_chinese  # the numeral tables of data/quantities/numerals.yaml
-    value = parse_chinese(s)
-    return int(value) if value is not None and value == int(value) else None
+    return cn_integer(s)  # the numeral table of data/quantities/numerals.yaml
 
 
 # ---------------------------------------------------------------- rules (data files)
@@ -359,7 +358,6 @@ def build_tree(heads: list[Heading]) -> list[_Node]:
     """Nest headings by their numbering (see the module docstring); returns nodes in document order."""
     nodes: list[_Node] = []
     stack: list[_Node] = []
-    para_end = -1
     for h in heads:
         # run-in items live inside their paragraph: close those of an earlier paragraph
         if stack and stack[-1].h.inline and h.start >= stack[-1].h.line_end:
@@ -387,7 +385,6 @@ def build_tree(heads: list[Heading]) -> list[_Node]:
             parent.children.append(node)
         nodes.append(node)
         stack.append(node)
-        para_end = max(para_end, h.line_end)
     return nodes
 
 
