@@ -34,6 +34,7 @@ def client(batch):
     app = create_app(batch[0])
     with TestClient(app, base_url="http://127.0.0.1:8000") as c:
         yield c
+    app.state.explorer.close()
 
 
 def ids(batch):
@@ -287,7 +288,8 @@ def live(batch):
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()
-    srv = uvicorn.Server(uvicorn.Config(create_app(batch[0]), host="127.0.0.1", port=port, log_level="warning"))
+    app = create_app(batch[0])
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     t = threading.Thread(target=srv.run, daemon=True)
     t.start()
     deadline = time.time() + 20
@@ -296,6 +298,7 @@ def live(batch):
     yield port
     srv.should_exit = True
     t.join(10)
+    app.state.explorer.close()
 
 
 @pytest.mark.parametrize("path", ["/static/../extractor.duckdb", "/static/../../setup.cfg", "/static/../../../../etc/passwd",

@@ -62,7 +62,8 @@ def server(sample_batch):
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()
-    srv = uvicorn.Server(uvicorn.Config(create_app(sample_batch), host="127.0.0.1", port=port, log_level="warning"))
+    app = create_app(sample_batch)
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     t = threading.Thread(target=srv.run, daemon=True)
     t.start()
     deadline = time.time() + 30
@@ -72,6 +73,7 @@ def server(sample_batch):
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     t.join(10)
+    app.state.explorer.close()
 
 
 @pytest.fixture()

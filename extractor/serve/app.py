@@ -54,6 +54,9 @@ class Explorer:
         self.db = DB(self.dir, timeout=timeout)
         self._texts: dict = {}
 
+    def close(self) -> None:
+        self.db.close()
+
     # the document text, where the batch has no texts table: re-read from the source the batch recorded
     def load_text(self, row: dict):
         from extractor.ingest import load
