@@ -908,6 +908,9 @@ def _first_unit_width(l: Line) -> float:
 
 def _breaks(a: Line, b: Line, g: Geometry) -> bool:
     """True when a paragraph ends between line ``a`` and the next line ``b``."""
+    if a.role == b.role == "contents":  # an entry wrapped onto a second line
+        return not (a.page == b.page and a.x1 >= g.right - 2 * g.size and not _LEADER.search(a.text)
+                    and _marker_level(b.text) is None and not regex.match(r"^第[一二三四五六七八九十\d]+部分", b.text))
     if a.role != "body" or b.role != "body":
         if a.role == b.role == "heading" and abs(a.size - b.size) < 0.6 and (a.bold >= 0.6) == (b.bold >= 0.6) \
                 and a.x1 - a.x0 >= 0.6 * (g.right - g.left) and _marker_level(b.text) is None \
@@ -1082,26 +1085,43 @@ _LEADER = regex.compile(r"(?:[.．·•…⋯_—\-]\s*){4,}\s*[\dⅠ-Ⅻivxlc]{
 _CONTENTS_HEAD = regex.compile(r"^\s*目\s*录\s*$|^\s*(?:Contents|CONTENTS)\s*$")
 
 
+def _entry_like(l: Line, g: Optional["Geometry"]) -> bool:
+    """A line that looks like a contents entry: no sentence in it, short or numbered or led to a page number."""
+    t = l.text.strip()
+    if not t or len(t) > 70 or regex.search(r"[。；！？]", t):
+        return False
+    return bool(_LEADER.search(t) or regex.search(r"\S\s+\d{1,3}$", t) or _marker_level(t) is not None
+                or regex.match(r"^第[一二三四五六七八九十\d]+部分", t) or len(t) <= 30)
+
+
 def _mark_contents(pages: list) -> list:
-    """Contents pages (目录): a 目录 heading or several dot-leader lines. Their lines get role
-    "contents" (kept in the text, one entry a line, out of the headings); returns their page indexes."""
+    """Contents pages (目录): a 目录 heading over entry-like lines, or several dot-leader lines, and
+    the pages of entries that follow one. Their lines get role "contents" (kept in the text, one entry
+    a line, out of the headings); returns their page indexes."""
     out = []
-    after_head = False
+    prev_contents = False
     for p, lines in enumerate(pages):
         body = [l for l in lines if l.role == "body"]
         if not body:
             continue
         leaders = sum(1 for l in body if _LEADER.search(l.text))
-        head = any(_CONTENTS_HEAD.match(l.text) for l in body[:3])
-        numbered_end = sum(1 for l in body if regex.search(r"\S\s{1,}\d{1,3}$", l.text))
-        if leaders >= 3 or (head and (leaders + numbered_end) >= 2) or (after_head and leaders >= 0.5 * len(body)):
-            for l in body:
+        head = next((k for k, l in enumerate(body[:3]) if _CONTENTS_HEAD.match(l.text)), None)
+        entries = sum(1 for l in body if _entry_like(l, None))
+        rest = len(body) - (1 if head is not None else 0)
+        is_contents = leaders >= 3 or (head is not None and rest >= 2 and entries - 1 >= 0.7 * rest) \
+            or (prev_contents and rest >= 1 and (entries >= 0.85 * len(body) and leaders + _numbered_share(body) > 0))
+        if is_contents:
+            start = head or 0
+            for l in body[start:]:
                 l.role = "contents"
             out.append(p)
-            after_head = True
-        else:
-            after_head = False
+        prev_contents = is_contents
     return out
+
+
+def _numbered_share(body: list) -> int:
+    return int(sum(1 for l in body if _marker_level(l.text) is not None or regex.match(r"^第[一二三四五六七八九十\d]+部分", l.text))
+               >= 0.6 * len(body))
 
 
 @dataclass

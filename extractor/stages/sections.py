@@ -462,6 +462,25 @@ def _layout(doc, work) -> list:
     return out
 
 
+def _outside_regions(doc, work, heads: list) -> list:
+    """Headings outside the reader's table regions and contents pages (a numbered table row or a 目录
+    entry is no heading)."""
+    spans = [(t.start, t.end) for t in getattr(doc, "tables", None) or []]
+    spans += [tuple(s) for s in (getattr(doc, "meta", None) or {}).get("contents_spans", [])]
+    if not spans:
+        return heads
+    import bisect
+    ws = sorted((work.to_work(a), work.to_work(b)) for a, b in spans)
+    starts = [a for a, _ in ws]
+    out = []
+    for h in heads:
+        k = bisect.bisect_right(starts, h.start) - 1
+        if k >= 0 and ws[k][0] <= h.start < ws[k][1]:
+            continue
+        out.append(h)
+    return out
+
+
 def find_sections(doc, use_model: bool = True) -> list[Section]:
     """The section tree of ``doc`` (a Document, or a plain text) as a flat list in document order."""
     if isinstance(doc, str):
@@ -475,6 +494,8 @@ def find_sections(doc, use_model: bool = True) -> list[Section]:
         layout = _layout(doc, work)
     wt = work.text
     heads = find_headings(wt, layout, soft_breaks(work))
+    if not isinstance(doc, str):
+        heads = _outside_regions(doc, work, heads)
     if not heads:
         return []
     nodes = build_tree(heads)
