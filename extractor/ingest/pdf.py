@@ -305,19 +305,25 @@ def _edge(a: tuple, b: tuple, out: list) -> None:
         out.append((min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
 
 
+_PX, _PY = ctypes.c_float(), ctypes.c_float()
+_PXR, _PYR = ctypes.byref(_PX), ctypes.byref(_PY)
+
+
 def _clip_boxes(obj, raw, height: float) -> Optional[list]:
-    """The boxes (x0, top, x1, bottom) of the clip paths of a page object (their intersection clips it)."""
+    """The boxes (x0, top, x1, bottom) of the clip paths of a page object (their intersection clips it).
+    A 4- or 5-segment path is taken as a rectangle from two opposite corners."""
     cp = raw.FPDFPageObj_GetClipPath(obj)
     if not cp:
         return None
-    px, py = ctypes.c_float(), ctypes.c_float()
+    get_seg, get_pt = raw.FPDFClipPath_GetPathSegment, raw.FPDFPathSegment_GetPoint
     boxes = []
     for i in range(raw.FPDFClipPath_CountPaths(cp)):
+        nseg = raw.FPDFClipPath_CountPathSegments(cp, i)
+        idx = (0, 2) if nseg in (4, 5) else range(nseg)
         xs, ys = [], []
-        for k in range(raw.FPDFClipPath_CountPathSegments(cp, i)):
-            seg = raw.FPDFClipPath_GetPathSegment(cp, i, k)
-            raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(px), ctypes.byref(py))
-            xs.append(px.value); ys.append(py.value)
+        for k in idx:
+            get_pt(get_seg(cp, i, k), _PXR, _PYR)
+            xs.append(_PX.value); ys.append(_PY.value)
         if xs:
             boxes.append((min(xs), height - max(ys), max(xs), height - min(ys)))
     return boxes or None
@@ -352,25 +358,41 @@ def _pdfium_pages(pdf, pages: Optional[set] = None) -> list:
         tp = page.get_textpage()
         n = raw.FPDFText_CountChars(tp.raw)
         chars, dropped = [], []
-        last_obj, font, bold_obj, clip, hidden = None, "", False, None, None
+        ubuf = ctypes.create_string_buffer(2 * (n + 1))
+        raw.FPDFText_GetText(tp.raw, 0, n, ctypes.cast(ubuf, ctypes.POINTER(ctypes.c_ushort)))
+        units = ubuf.raw[:2 * n].decode("utf-16-le", "surrogatepass")
+        last_obj, font, size, hidden, clip = -1, "", 1.0, None, None
+        get_box, get_origin = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
+        rect_p, ox_p, oy_p = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
         for k in range(n):
-            u = raw.FPDFText_GetUnicode(tp.raw, k)
-            if raw.FPDFText_IsGenerated(tp.raw, k):
+            ch = units[k] if k < len(units) else "\0"
+            if ch in " \r\n\x02\ufffe" and raw.FPDFText_IsGenerated(tp.raw, k):
                 # pdfium generates a space where glyphs stand apart, and turns some real space
                 # glyphs into generated ones: keep them as "soft" spaces (see _finish)
-                if u == 32 and chars:
+                if ch == " " and chars:
                     prev = chars[-1]
                     chars.append(Char(" ", prev.x1, prev.x1, prev.top, prev.bottom, prev.size, _SOFT))
                 continue
-            if u == 0 or 0xD800 <= u <= 0xDFFF or u == 0xFFFE or u == 0xFFFF:
-                continue
+            if ch == "\0" or "\ud800" <= ch <= "\udfff" or ch in "\ufffe\uffff":
+                if "\ud800" <= ch <= "\udbff":  # a surrogate pair: one character
+                    ch = chr(raw.FPDFText_GetUnicode(tp.raw, k))
+                    if not ch.isprintable():
+                        continue
+                else:
+                    continue
             obj_p = raw.FPDFText_GetTextObject(tp.raw, k)
             obj = ctypes.cast(obj_p, ctypes.c_void_p).value
             if obj != last_obj or obj is None:
+                # everything that is the same for the glyphs of one text object, computed once
+                last_obj = obj
                 raw.FPDFText_GetFontInfo(tp.raw, k, buf, 256, ctypes.byref(flags))
                 font = buf.value.decode("utf-8", "replace")
-                last_obj = obj
-                hidden, clip, bold_obj = None, None, False
+                nominal = raw.FPDFText_GetFontSize(tp.raw, k)
+                raw.FPDFText_GetMatrix(tp.raw, k, ctypes.byref(mat))
+                scale = abs(mat.a * mat.d - mat.b * mat.c) ** 0.5
+                size = nominal * scale if nominal and scale else 0.0
+                rotated = abs(mat.b) > 0.02 * abs(mat.a) or abs(mat.c) > 0.02 * abs(mat.d) or mat.a < 0
+                hidden, clip, bold_obj = ("rotated" if rotated else None), None, False
                 if obj:
                     mode = raw.FPDFTextObj_GetTextRenderMode(obj_p)
                     if mode in (3, 7):  # FPDF_TEXTRENDERMODE_INVISIBLE / CLIP
@@ -383,44 +405,36 @@ def _pdfium_pages(pdf, pages: Optional[set] = None) -> list:
                             hidden = hidden or "white"
                 if (flags.value >> 18) & 1 or raw.FPDFText_GetFontWeight(tp.raw, k) >= 600:
                     bold_obj = True  # ForceBold flag / a bold weight
+                fname = font + ("\0bold" if bold_obj else "")
             # x from the loose box (the glyph's advance), y from the baseline: every glyph of a line
             # then shares one band, whatever its ink (quotes, 一, dots)
-            raw.FPDFText_GetLooseCharBox(tp.raw, k, ctypes.byref(rect))
-            raw.FPDFText_GetCharOrigin(tp.raw, k, ctypes.byref(ox), ctypes.byref(oy))
-            nominal = raw.FPDFText_GetFontSize(tp.raw, k)
-            raw.FPDFText_GetMatrix(tp.raw, k, ctypes.byref(mat))
-            scale = abs(mat.a * mat.d - mat.b * mat.c) ** 0.5
-            size = nominal * scale if nominal and scale else (rect.top - rect.bottom) or 1.0
-            if size <= 0.1:
-                size = (rect.top - rect.bottom) or 1.0
+            get_box(tp.raw, k, rect_p)
+            get_origin(tp.raw, k, ox_p, oy_p)
+            sz = size if size > 0.1 else ((rect.top - rect.bottom) or 1.0)
             base = height - oy.value
-            c = Char(chr(u), rect.left, rect.right, base - 0.88 * size, base + 0.12 * size, size,
-                     font + ("\0bold" if bold_obj else ""))
+            c = Char(ch, rect.left, rect.right, base - 0.88 * sz, base + 0.12 * sz, sz, fname)
             reason = hidden
             if reason is None:
-                angle = raw.FPDFText_GetCharAngle(tp.raw, k)
-                if 0.02 < angle < 6.26:  # rotated text: watermarks, stamps, margin notes
-                    reason = "rotated"
-            if reason is None:
-                mx, my = (c.x0 + c.x1) / 2, base - 0.3 * size
+                mx, my = (c.x0 + c.x1) / 2, base - 0.3 * sz
                 if not (crop[0] <= mx <= crop[2] and crop[1] <= my <= crop[3]):
                     reason = "clipped"
                 elif clip and not all(b[0] - 1 <= mx <= b[2] + 1 and b[1] - 1 <= my <= b[3] + 1 for b in clip):
                     reason = "clipped"
             if reason is None:
                 chars.append(c)
-            elif not c.ch.isspace():
+            elif not ch.isspace():
                 dropped.append((c, reason))
         rp = RawPage(i, width, height, chars, dropped=dropped)
         area = 0.0
         L, B, R, T = (ctypes.c_float() for _ in range(4))
-        for o in page.get_objects(max_depth=1):
-            kind = raw.FPDFPageObj_GetType(o.raw)
+        for oi in range(raw.FPDFPage_CountObjects(page.raw)):
+            o = raw.FPDFPage_GetObject(page.raw, oi)
+            kind = raw.FPDFPageObj_GetType(o)
             if kind == raw.FPDF_PAGEOBJ_PATH:
-                _path_rules(o.raw, raw, height, rp.rules)
+                _path_rules(o, raw, height, rp.rules)
             elif kind == raw.FPDF_PAGEOBJ_IMAGE:
                 rp.has_images = True
-                if raw.FPDFPageObj_GetBounds(o.raw, ctypes.byref(L), ctypes.byref(B), ctypes.byref(R), ctypes.byref(T)):
+                if raw.FPDFPageObj_GetBounds(o, ctypes.byref(L), ctypes.byref(B), ctypes.byref(R), ctypes.byref(T)):
                     area += max(0.0, R.value - L.value) * max(0.0, T.value - B.value)
             elif kind == raw.FPDF_PAGEOBJ_FORM and not rp.has_images:
                 rp.has_images = any(raw.FPDFPageObj_GetType(x.raw) == raw.FPDF_PAGEOBJ_IMAGE
