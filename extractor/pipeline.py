@@ -70,7 +70,8 @@ def run(doc: Document) -> Report:
                   indicator_list=inds, timings=timings)
 
 
-def extract(path: Union[str, Path, Document], password: Optional[str] = None) -> Report:
-    """Extract one report: a path (text, Markdown, PDF, HTML, Word) or an already loaded Document."""
-    doc = path if isinstance(path, Document) else load(path, password=password)
+def extract(path: Union[str, Path, Document], password: Optional[str] = None, settings=None) -> Report:
+    """Extract one report: a path (text, Markdown, PDF, HTML, Word) or an already loaded Document.
+    ``settings``: a :class:`~extractor.core.settings.Settings` (default: from the environment)."""
+    doc = path if isinstance(path, Document) else load(path, password=password, settings=settings)
     return run(doc)

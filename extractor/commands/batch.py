@@ -17,6 +17,8 @@ def add_batch_options(p) -> None:
     p.add_argument("--id-column", help="id column of tabular corpora (default: the row number)")
     p.add_argument("--no-parquet", action="store_true", help="do not write the Parquet copies")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    from extractor.commands.extract import add_ocr_option
+    add_ocr_option(p)
     p.add_argument("--debug", action="store_true", help="show full tracebacks")
 
 
@@ -33,7 +35,10 @@ def register(sub) -> None:
 
 
 def batch_from_args(args, inputs):
+    import os
     from extractor.batch.runner import run_batch
+    if getattr(args, "ocr", None):  # the workers read their settings from the environment
+        os.environ["EXTRACTOR_OCR"] = args.ocr
     return run_batch(inputs, args.out, workers=args.workers, engine=args.engine, scheduler=args.scheduler,
                      timeout=args.timeout, memory_mb=args.memory_mb, retry_errors=args.retry_errors,
                      text_column=args.text_column, id_column=args.id_column, quiet=args.quiet,

@@ -4,6 +4,17 @@ from __future__ import annotations
 import sys
 
 
+def add_ocr_option(p) -> None:
+    p.add_argument("--ocr", choices=["auto", "always", "never"], default=None,
+                   help="OCR of PDF pages: auto (pages without text, the default), always (every page with an "
+                        "image), never; needs the 'ocr' extra")
+
+
+def settings_from_args(args):
+    from extractor.core.settings import from_env
+    return from_env(ocr=getattr(args, "ocr", None))
+
+
 def register(sub) -> None:
     p = sub.add_parser("extract", help="extract one report and print its JSON or indicator table",
                        description="Extract one report (text, Markdown, PDF, HTML or Word) and print the JSON of "
@@ -11,6 +22,7 @@ def register(sub) -> None:
     p.add_argument("path", help="the report file")
     p.add_argument("--format", choices=["json", "table"], default="json", help="output format (default: json)")
     p.add_argument("--password", help="password of an encrypted PDF")
+    add_ocr_option(p)
     p.add_argument("--indent", type=int, default=None, help="indent the JSON")
     p.add_argument("--debug", action="store_true", help="show full tracebacks")
     p.set_defaults(func=run)
@@ -18,7 +30,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from extractor.pipeline import extract
-    report = extract(args.path, password=args.password)
+    report = extract(args.path, password=args.password, settings=settings_from_args(args))
     if args.format == "json":
         sys.stdout.write(report.to_json(indent=args.indent))
         sys.stdout.write("\n")

@@ -70,8 +70,12 @@ def sniff(data: bytes, suffix: str) -> str:
     return "unsupported"
 
 
-def load(path: Union[str, Path], password: Optional[str] = None, data: Optional[bytes] = None) -> Document:
+def load(path: Union[str, Path], password: Optional[str] = None, data: Optional[bytes] = None,
+         settings=None) -> Document:
     """Read a report (text, Markdown, PDF, HTML or Word) into a :class:`Document`.
+
+    ``settings`` (:class:`~extractor.core.settings.Settings`; default: from the environment) gives the
+    PDF engine and OCR mode.
 
     Raises an :class:`~extractor.errors.ExtractorError` subclass naming the file and the cause for
     missing, empty, corrupt, encrypted, image-only or unsupported input.
@@ -91,7 +95,10 @@ def load(path: Union[str, Path], password: Optional[str] = None, data: Optional[
                         encoding=encoding, headings=markdown_headings(text), title=_first_line_title(text))
     if kind == "pdf":
         from extractor.ingest.pdf import read_pdf
-        return read_pdf(data, src, doc_id, password=password)
+        if settings is None:
+            from extractor.core.settings import from_env
+            settings = from_env()
+        return read_pdf(data, src, doc_id, password=password or settings.password, settings=settings)
     if kind == "html":
         from extractor.ingest.html import read_html
         return read_html(data, src, doc_id)

@@ -71,6 +71,8 @@ class Char:
     bottom: float
     size: float
     font: str
+    ocr: Optional[float] = None  # confidence of the OCR line this glyph was read from
+    obj: int = 0  # the text object it was drawn by (0: unknown)
 
 
 @dataclass
@@ -90,6 +92,7 @@ class Line:
     level: int = 0
     starts: list = field(default_factory=list)  # x0 of each char of .text (for measuring units)
     ends: list = field(default_factory=list)
+    ocr: Optional[float] = None  # lowest OCR confidence of its glyphs (None: from the text layer)
     cells: Optional[list] = None  # table rows: the Cells of this row, in column order
     grid: Optional[object] = None  # table rows: the Grid
 
@@ -143,6 +146,9 @@ def _finish(line: Line) -> Line:
                 out.append(" "); starts.append(prev.x1); ends.append(c.x0)
             elif gap - spread > 0.2 * size and _is_ascii_word(prev.ch) and _is_ascii_word(c.ch):  # words set apart
                 out.append(" "); starts.append(prev.x1); ends.append(c.x0)
+            elif prev.obj != c.obj and gap > 0.08 * size and prev.ch.isdigit() and c.ch.isdigit():
+                # digits of two text objects set apart (表1 | 2023年): never one number
+                out.append(" "); starts.append(prev.x1); ends.append(c.x0)
         elif pending:  # leading spaces
             for x in pending:
                 if x.font is not _SOFT:
@@ -169,6 +175,8 @@ def _finish(line: Line) -> Line:
         line.size = statistics.median(c.size for c in ink)
         line.bold = sum(1 for c in ink if _heading_font(c.font)) / len(ink)
         line.bold_end = _heading_font(ink[-1].font)
+        confs = [c.ocr for c in ink if c.ocr is not None]
+        line.ocr = min(confs) if confs else None
     return line
 
 
@@ -412,7 +420,7 @@ def _pdfium_pages(pdf, pages: Optional[set] = None) -> list:
             get_origin(tp.raw, k, ox_p, oy_p)
             sz = size if size > 0.1 else ((rect.top - rect.bottom) or 1.0)
             base = height - oy.value
-            c = Char(ch, rect.left, rect.right, base - 0.88 * sz, base + 0.12 * sz, sz, fname)
+            c = Char(ch, rect.left, rect.right, base - 0.88 * sz, base + 0.12 * sz, sz, fname, None, obj or 0)
             reason = hidden
             if reason is None:
                 mx, my = (c.x0 + c.x1) / 2, base - 0.3 * sz
@@ -676,6 +684,8 @@ def _take_tables(rp: RawPage) -> tuple:
     for g in grids:
         for cell in g.cells:
             cell.text = _cell_text(cell.chars, rp.index) if cell.chars else ""
+            confs = [ch.ocr for ch in cell.chars if ch.ocr is not None]
+            cell.ocr = min(confs) if confs else None
         filled = [c for c in g.cells if c.text]
         if not filled:
             continue
@@ -765,7 +775,7 @@ def _drop_furniture(pages: list, heights: list, g: "Geometry", gone: Optional[li
         seen = set()
         for l in lines[:2] + lines[-2:]:
             k = _running_key(l.text)
-            if k and len(k) <= 60 and k not in seen:
+            if k and len(k) <= 40 and "。" not in k and k not in seen:  # a sentence is no running header
                 seen.add(k)
                 keys[k] += 1
     running = {k for k, c in keys.items() if c >= 2 and c >= 0.3 * n}
@@ -817,7 +827,11 @@ def _geometry(pages: list) -> Geometry:
     if not body:
         body = [l for lines in pages for l in lines]
     lefts = Counter(round(l.x0) for l in body)
-    left = float(lefts.most_common(1)[0][0]) if lefts else 0.0
+    # the left margin: the leftmost x where many body lines start (first-line indents and headings
+    # may start as many lines as the margin in a document of short paragraphs)
+    top_count = lefts.most_common(1)[0][1] if lefts else 0
+    many = [x for x, k in lefts.items() if k >= max(2, 0.3 * top_count)]
+    left = float(min(many)) if many else float(lefts.most_common(1)[0][0]) if lefts else 0.0
     # continuation lines start at the left margin; their right ends show the text width
     rights = sorted(l.x1 for l in body if abs(l.x0 - left) <= 0.5 * size) or sorted(l.x1 for l in body) or [left]
     right = rights[int(0.9 * (len(rights) - 1))] if len(rights) >= 5 else rights[-1]
@@ -972,6 +986,7 @@ def _assemble(pages: list, title_lines: list, g: Geometry) -> tuple:
     cur_level = 0
     rows: list = []  # (Line, start) of table rows
     contents: list = []
+    ocr_lines: list = []
 
     def close_para():
         if cur_role in ("title", "heading") and pos > para_start:
@@ -1005,6 +1020,12 @@ def _assemble(pages: list, title_lines: list, g: Geometry) -> tuple:
             page_first[l.page] = pos
         if l.role == "table":
             rows.append((l, pos))
+        if l.ocr is not None or (l.cells and any(c.ocr is not None for c in l.cells)):
+            skip = len(piece) - len(piece.lstrip(" "))
+            ocr_lines.append({"start": pos + skip, "end": pos + len(piece), "page": l.page + 1,
+                              "bbox": [round(l.x0, 1), round(l.top, 1), round(l.x1, 1), round(l.bottom, 1)],
+                              "confidence": round(l.ocr if l.ocr is not None else
+                                                  min(c.ocr for c in l.cells if c.ocr is not None), 4)})
         parts.append(piece)
         pos += len(piece)
         prev = l
@@ -1026,7 +1047,9 @@ def _assemble(pages: list, title_lines: list, g: Geometry) -> tuple:
         title = text[t.start:t.end] if t else None
     tables = _source_tables(text, rows) + _aligned_tables(text, flow, rows)
     tables.sort(key=lambda t: t.start)
-    return text, starts, headings, title, tables, contents
+    for o in ocr_lines:  # a trimmed paragraph end
+        o["end"] = min(o["end"], len(text))
+    return text, starts, headings, title, tables, contents, ocr_lines
 
 
 def _source_tables(text: str, rows: list) -> list:
@@ -1065,7 +1088,8 @@ def _aligned_tables(text: str, flow: list, rows: list) -> list:
             for ri, (l, start) in enumerate(run):
                 at = start
                 for ci, field_ in enumerate(l.text.split("\t")):
-                    cells.append(SourceCell(row=ri, col=ci, start=at, end=at + len(field_), page=l.page + 1))
+                    cells.append(SourceCell(row=ri, col=ci, start=at, end=at + len(field_), page=l.page + 1,
+                                            ocr=l.ocr))
                     at += len(field_) + 1
             x0 = min(r[0].x0 for r in run); x1 = max(r[0].x1 for r in run)
             out.append(SourceTable(start=run[0][1], end=run[-1][1] + len(run[-1][0].text), cells=cells,
@@ -1231,11 +1255,12 @@ def read_pdf(data: bytes, src: str, doc_id: str, password: Optional[str] = None,
     t_ocr = time.perf_counter()
     if not any(rp.chars for rp in raw_pages):
         if any(rp.has_images for rp in raw_pages):
-            raise errors.NoTextLayer(src, "has no text layer (image-only): needs OCR (pip install 'extractor[ocr]')"
-                                     if ocr_mode != "never" else "has no text layer (image-only) and --ocr never")
+            if ocr_mode == "never":
+                raise errors.NoTextLayer(src, "has no text layer (image-only) and OCR is off (--ocr never)")
+            raise errors.NoTextLayer(src, "has no text layer (image-only) and OCR found no text on its pages")
         raise errors.EmptyDocument(src, "PDF has no text")
     lay = analyse(raw_pages)
-    text, starts, headings, title, tables, contents = _assemble(lay.pages, lay.title_lines, lay.geometry)
+    text, starts, headings, title, tables, contents, ocr_lines = _assemble(lay.pages, lay.title_lines, lay.geometry)
     if not text.strip():
         raise errors.EmptyDocument(src, "PDF has no text besides page numbers")
     t2 = time.perf_counter()
@@ -1247,6 +1272,7 @@ def read_pdf(data: bytes, src: str, doc_id: str, password: Optional[str] = None,
             "ocr_pages": len(ocr_pages), "tables": len(tables)}
     if ocr_pages:
         meta["ocr_page_numbers"] = [p + 1 for p in ocr_pages]
+        meta["ocr_lines"] = ocr_lines
         meta["seconds_ocr"] = round(t_ocr - t1, 3)
     hidden = Counter(reason for rp in raw_pages for _, reason in rp.dropped)
     if hidden:

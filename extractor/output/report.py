@@ -54,6 +54,7 @@ class Report:
             "pages": d.pages,
             "format": d.format,
             "encoding": d.encoding,
+            **({"ocr_pages": d.meta.get("ocr_pages", 0)} if d.format == "pdf" else {}),
         }
 
     def to_dict(self) -> dict:
