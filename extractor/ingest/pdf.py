@@ -283,7 +283,12 @@ def _path_rules(obj, raw, height: float, out: list) -> None:
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
     if not stroke.value:
-        return  # a filled box (cell shading, background) is no rule
+        # a filled box: a cell drawn as a shaded rectangle (WPS) gives its edges; a full-page
+        # background does not
+        if raw.FPDFPath_CountSegments(obj) <= 6 and w * h < 0.5 * 842 * 595:
+            out += [(x0, top, x1, top, 1), (x0, bottom, x1, bottom, 1), (x0, top, x0, bottom, 1),
+                    (x1, top, x1, bottom, 1)]
+        return
     m = raw.FS_MATRIX()
     raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))
     px, py = ctypes.c_float(), ctypes.c_float()
@@ -549,6 +554,7 @@ class Grid:
     bbox: tuple
     cells: list
     source: str = "pdf-ruled"
+    shaded: bool = False  # drawn by shaded boxes, not rules
 
 
 def _cluster(values: list, tol: float) -> list:
@@ -578,9 +584,24 @@ def _merge_segments(segs: list, tol: float = 1.5) -> list:
 
 def _find_grids(rp: RawPage) -> list:
     """Ruled tables of a page: connected sets of horizontal and vertical rules forming at least a
-    2 x 2 grid; cells follow the rules (a missing rule inside the grid merges cells)."""
+    2 x 2 grid; cells follow the rules (a missing rule inside the grid merges cells). The edges of
+    shaded boxes (WPS shades cells, and lines of text too) make tables only where no rules are."""
+    ruled = _grids_from([r for r in rp.rules if len(r) == 4], rp.index)
+    boxes = [g.bbox for g in ruled]
+
+    def outside(r):
+        return not any(b[0] - 2 <= r[0] and r[2] <= b[2] + 2 and b[1] - 2 <= r[1] and r[3] <= b[3] + 2 for b in boxes)
+
+    shaded = _grids_from([r for r in rp.rules if len(r) > 4 and outside(r)], rp.index)
+    for g in shaded:
+        g.shaded = True
+    return ruled + shaded
+
+
+def _grids_from(rules_: list, page: int) -> list:
     hs, vs = [], []
-    for x0, top, x1, bottom in rp.rules:
+    for r in rules_:
+        x0, top, x1, bottom = r[:4]
         w, h = x1 - x0, bottom - top
         if h <= 3.0 and w > 6.0:
             hs.append(((top + bottom) / 2, x0, x1))
@@ -643,7 +664,7 @@ def _find_grids(rp: RawPage) -> list:
                 cells.append(Cell(r, c, rs, cs, (xs[c], ys[r], xs[c + cs], ys[r + rs])))
         if nr * nc < 2 or (nc < 2 and nr < 2):
             continue
-        grids.append(Grid(rp.index, (xs[0], ys[0], xs[-1], ys[-1]), cells))
+        grids.append(Grid(page, (xs[0], ys[0], xs[-1], ys[-1]), cells))
     return grids
 
 
@@ -708,8 +729,8 @@ def _take_tables(rp: RawPage) -> tuple:
                 c.row = remap[c.row]
                 cells.append(c)
         g.cells = cells
-        ncols = max(c.col + c.colspan for c in cells)
-        if ncols < 2 and len(used) < 2:
+        text_cols = {c.col for c in cells if c.text}
+        if len(text_cols) < (3 if getattr(g, "shaded", False) else 2) or len(used) < 2:
             # a framed paragraph, not a table: its text goes back to the flow
             rest.extend(ch for c in cells for ch in c.chars)
             continue
