@@ -146,7 +146,7 @@ def _finish(line: Line) -> Line:
                 out.append(" "); starts.append(prev.x1); ends.append(c.x0)
             elif gap - spread > 0.2 * size and _is_ascii_word(prev.ch) and _is_ascii_word(c.ch):  # words set apart
                 out.append(" "); starts.append(prev.x1); ends.append(c.x0)
-            elif prev.obj != c.obj and gap > 0.08 * size and prev.ch.isdigit() and c.ch.isdigit():
+            elif prev.obj != c.obj and gap > 0.08 * size and (prev.ch.isdigit() or prev.ch in ".．") and c.ch.isdigit():
                 # digits of two text objects set apart (表1 | 2023年): never one number
                 out.append(" "); starts.append(prev.x1); ends.append(c.x0)
         elif pending:  # leading spaces
@@ -342,6 +342,16 @@ def _clip_boxes(obj, raw, height: float) -> Optional[list]:
     return boxes or None
 
 
+def _form_has_image(form, raw, depth: int = 0) -> bool:
+    for k in range(raw.FPDFFormObj_CountObjects(form)):
+        o = raw.FPDFFormObj_GetObject(form, k)
+        kind = raw.FPDFPageObj_GetType(o)
+        if kind == raw.FPDF_PAGEOBJ_IMAGE or (kind == raw.FPDF_PAGEOBJ_FORM and depth < 3
+                                              and _form_has_image(o, raw, depth + 1)):
+            return True
+    return False
+
+
 def _pdfium_pages(pdf, pages: Optional[set] = None) -> list:
     """One :class:`RawPage` per page via pypdfium2.
 
@@ -449,9 +459,11 @@ def _pdfium_pages(pdf, pages: Optional[set] = None) -> list:
                 rp.has_images = True
                 if raw.FPDFPageObj_GetBounds(o, ctypes.byref(L), ctypes.byref(B), ctypes.byref(R), ctypes.byref(T)):
                     area += max(0.0, R.value - L.value) * max(0.0, T.value - B.value)
-            elif kind == raw.FPDF_PAGEOBJ_FORM and not rp.has_images:
-                rp.has_images = any(raw.FPDFPageObj_GetType(x.raw) == raw.FPDF_PAGEOBJ_IMAGE
-                                    for x in page.get_objects(max_depth=3))
+            elif kind == raw.FPDF_PAGEOBJ_FORM:  # an image inside a form XObject (reportlab, scanners)
+                if _form_has_image(o, raw) and raw.FPDFPageObj_GetBounds(o, ctypes.byref(L), ctypes.byref(B),
+                                                                         ctypes.byref(R), ctypes.byref(T)):
+                    rp.has_images = True
+                    area += max(0.0, R.value - L.value) * max(0.0, T.value - B.value)
         rp.image_area = min(1.0, area / max(1.0, width * height))
         out.append(rp)
         tp.close()
@@ -920,7 +932,10 @@ def _classify(pages: list, g: Geometry) -> Optional[list]:
             bold = l.bold >= 0.6 and l.bold_end  # a bold run-in head followed by body text is body
             centred = _centred(l, g)
             short = l.x1 < g.right - 1.5 * g.size
-            if larger or (bold and short) or (centred and len(l.text) <= 40):
+            # a numbered line standing alone (short, no sentence in it): a heading in any font
+            numbered = short and len(l.text) <= 40 and _marker_level(l.text) is not None \
+                and not regex.search(r"[。；！？：:]", l.text) and "\t" not in l.text
+            if larger or (bold and short) or (centred and len(l.text) <= 40) or numbered:
                 l.role = "heading"
                 lvl = _marker_level(l.text)
                 l.level = lvl if lvl is not None else (1 if larger else 2)
@@ -1301,7 +1316,8 @@ def read_pdf(data: bytes, src: str, doc_id: str, password: Optional[str] = None,
     if lay.contents:
         meta["contents_pages"] = [p + 1 for p in lay.contents]
         meta["contents_spans"] = [list(c) for c in contents]
-    scanned = [rp.index + 1 for rp in raw_pages if rp.has_images and not rp.chars]
+    from extractor.ingest.ocr import needs_ocr
+    scanned = [rp.index + 1 for rp in raw_pages if not rp.ocr and needs_ocr(rp, "auto")]
     if scanned:  # some pages are images only: their text is missing (OCR off or not installed)
         meta["image_only_pages"] = scanned
     if title is None and info_title:
