@@ -84,6 +84,22 @@ def line_chars(text: str, box: list, conf: float, scale: float, char_cls) -> lis
     return out
 
 
+def _even_sizes(chars: list) -> list:
+    """Box heights of OCR'd lines vary by ±15 % around the true size: sizes within 20 % of the page's
+    usual size are set to it (a title or a much larger heading keeps its own)."""
+    import statistics
+    sizes = [c.size for c in chars if not c.ch.isspace()]
+    if len(sizes) < 20:
+        return chars
+    usual = statistics.median(sizes)
+    for c in chars:
+        if abs(c.size - usual) <= 0.2 * usual:
+            mid = c.bottom - 0.12 * c.size
+            c.size = usual
+            c.top, c.bottom = mid - 0.88 * usual, mid + 0.12 * usual
+    return chars
+
+
 def ocr_pages(data: bytes, src: str, raw_pages: list, mode: str, password: Optional[str] = None) -> list:
     """Fill the characters of the pages that need OCR (in place); return their indexes.
 
@@ -112,7 +128,7 @@ def ocr_pages(data: bytes, src: str, raw_pages: list, mode: str, password: Optio
             chars = []
             for box, text, conf in result or []:
                 chars += line_chars(text, box, float(conf), scale, Char)
-            rp.chars = chars
+            rp.chars = _even_sizes(chars)
             rp.ocr = True
             done.append(rp.index)
     finally:

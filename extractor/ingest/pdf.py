@@ -983,6 +983,10 @@ def _breaks(a: Line, b: Line, g: Geometry) -> bool:
         return True
     if "\t" in a.text or "\t" in b.text:  # table rows stand alone
         return True
+    if abs(a.size - b.size) > max(1.0, 0.12 * g.size):  # another type size: another block (a caption, a note)
+        return True
+    if regex.match(r"^(?:表|图|附表)\s*[\d一二三四五六七八九十]+(?:[\s:：.．、-]|$)", b.text):  # a caption
+        return True
     if b.x0 > g.left + 0.8 * g.size:  # next line indented (new paragraph) or offset
         return True
     if a.x0 > g.left + 2.6 * g.size:  # this line is offset (right-aligned signature, centred)
