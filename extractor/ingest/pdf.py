@@ -330,7 +330,9 @@ def _clip_boxes(obj, raw, height: float) -> Optional[list]:
         return None
     get_seg, get_pt = raw.FPDFClipPath_GetPathSegment, raw.FPDFPathSegment_GetPoint
     boxes = []
-    for i in range(raw.FPDFClipPath_CountPaths(cp)):
+    n = raw.FPDFClipPath_CountPaths(cp)
+    # clip paths nest (page area, then a table cell): the innermost one, written last, decides
+    for i in range(max(0, n - 1), n):
         nseg = raw.FPDFClipPath_CountPathSegments(cp, i)
         idx = (0, 2) if nseg in (4, 5) else range(nseg)
         xs, ys = [], []
@@ -568,6 +570,23 @@ class Grid:
     source: str = "pdf-ruled"
     shaded: bool = False  # drawn by shaded boxes, not rules
 
+    def cell_at(self, x: float, y: float) -> Optional["Cell"]:
+        """The cell containing the point (grid lines from the cells' boxes, found by bisection)."""
+        import bisect
+        if not hasattr(self, "_index"):
+            xs = sorted({c.bbox[0] for c in self.cells} | {c.bbox[2] for c in self.cells})
+            ys = sorted({c.bbox[1] for c in self.cells} | {c.bbox[3] for c in self.cells})
+            at = {}
+            for c in self.cells:
+                for r in range(bisect.bisect_left(ys, c.bbox[1]), bisect.bisect_left(ys, c.bbox[3])):
+                    for k in range(bisect.bisect_left(xs, c.bbox[0]), bisect.bisect_left(xs, c.bbox[2])):
+                        at[(r, k)] = c
+            self._index = (xs, ys, at)
+        xs, ys, at = self._index
+        r = min(max(bisect.bisect_right(ys, y) - 1, 0), len(ys) - 2)
+        k = min(max(bisect.bisect_right(xs, x) - 1, 0), len(xs) - 2)
+        return at.get((r, k))
+
 
 def _cluster(values: list, tol: float) -> list:
     out: list = []
@@ -706,8 +725,7 @@ def _take_tables(rp: RawPage) -> tuple:
         for g in grids:
             x0, top, x1, bottom = g.bbox
             if x0 - 0.5 <= mx <= x1 + 0.5 and top - 0.5 <= my <= bottom + 0.5:
-                cell = next((k for k in g.cells if k.bbox[0] - 0.5 <= mx <= k.bbox[2] + 0.5
-                             and k.bbox[1] - 0.5 <= my <= k.bbox[3] + 0.5), None)
+                cell = g.cell_at(mx, my)
                 if cell is not None:
                     cell.chars.append(c)
                 break
