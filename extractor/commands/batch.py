@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sys
 
+from extractor.core.errors import one_line
+
 
 def add_batch_options(p) -> None:
     p.add_argument("--workers", "-j", type=int, default=None, help="worker processes (default: the machine's cores)")
@@ -17,8 +19,8 @@ def add_batch_options(p) -> None:
     p.add_argument("--id-column", help="id column of tabular corpora (default: the row number)")
     p.add_argument("--no-parquet", action="store_true", help="do not write the Parquet copies")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
-    from extractor.commands.extract import add_ocr_option
-    add_ocr_option(p)
+    from extractor.commands._options import add_ocr_flag
+    add_ocr_flag(p)
     p.add_argument("--debug", action="store_true", help="show full tracebacks")
 
 
@@ -35,10 +37,9 @@ def register(sub) -> None:
 
 
 def batch_from_args(args, inputs):
-    import os
     from extractor.batch.runner import run_batch
-    if getattr(args, "ocr", None):  # the workers read their settings from the environment
-        os.environ["EXTRACTOR_OCR"] = args.ocr
+    from extractor.core.settings import export
+    export(ocr=getattr(args, "ocr", None))  # the workers build their settings from the environment
     return run_batch(inputs, args.out, workers=args.workers, engine=args.engine, scheduler=args.scheduler,
                      timeout=args.timeout, memory_mb=args.memory_mb, retry_errors=args.retry_errors,
                      text_column=args.text_column, id_column=args.id_column, quiet=args.quiet,
@@ -49,13 +50,26 @@ def print_summary(summary, out_dir, file=None) -> None:
     file = file or sys.stderr
     print(summary.line(), file=file)
     for err in summary.errors[:20]:
-        print(f"  failed: {err['path']}: [{err['stage']}] {err['error_class']}: {err['message']}", file=file)
+        print(one_line(f"  failed: {err['path']}: [{err['stage']}] {err['error_class']}: {err['message']}"),
+              file=file)
     if len(summary.errors) > 20:
         print(f"  … and {len(summary.errors) - 20} more (see the errors table)", file=file)
     print(f"output: {out_dir}/extractor.duckdb, {out_dir}/parquet/", file=file)
 
 
+def run_and_summarise(args, file=None):
+    """The batch of ``args``; when the output cannot be written (disk full…), the summary is printed before
+    the one-line error."""
+    from extractor.batch.runner import StoreFailed
+    try:
+        return batch_from_args(args, args.inputs)
+    except StoreFailed as exc:
+        if exc.summary is not None:
+            print_summary(exc.summary, args.out, file=file)
+        raise
+
+
 def run(args) -> int:
-    summary = batch_from_args(args, args.inputs)
+    summary = run_and_summarise(args)
     print_summary(summary, args.out)
     return 0

@@ -3,16 +3,7 @@ from __future__ import annotations
 
 import sys
 
-
-def add_ocr_option(p) -> None:
-    p.add_argument("--ocr", choices=["auto", "always", "never"], default=None,
-                   help="OCR of PDF pages: auto (pages without text, the default), always (every page with an "
-                        "image), never; needs the 'ocr' extra")
-
-
-def settings_from_args(args):
-    from extractor.core.settings import from_env
-    return from_env(ocr=getattr(args, "ocr", None))
+from extractor.commands._options import add_limit_flags, add_settings_flags, extract_limited
 
 
 def register(sub) -> None:
@@ -21,16 +12,15 @@ def register(sub) -> None:
                                    "spec/output.md or its indicator table.")
     p.add_argument("path", help="the report file")
     p.add_argument("--format", choices=["json", "table"], default="json", help="output format (default: json)")
-    p.add_argument("--password", help="password of an encrypted PDF")
-    add_ocr_option(p)
+    add_settings_flags(p)
+    add_limit_flags(p)
     p.add_argument("--indent", type=int, default=None, help="indent the JSON")
     p.add_argument("--debug", action="store_true", help="show full tracebacks")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from extractor.pipeline import extract
-    report = extract(args.path, password=args.password, settings=settings_from_args(args))
+    report = extract_limited(args)
     if args.format == "json":
         sys.stdout.write(report.to_json(indent=args.indent))
         sys.stdout.write("\n")

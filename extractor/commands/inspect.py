@@ -58,13 +58,13 @@ def draw(path: str, out_dir: str, pages=None, dpi: int = 100, ocr: str = "auto",
 
     from extractor.ingest import read_bytes
     from extractor.ingest.ocr import ocr_pages
-    from extractor.ingest.pdf import _find_grids, analyse, read_raw_pages
+    from extractor.ingest.pdf import Char, _find_grids, analyse, read_raw_pages
 
     data = read_bytes(path)
     raw_pages, _ = read_raw_pages(data, str(path), password)
     wanted = parse_pages(pages, len(raw_pages))
     if ocr != "never":
-        ocr_pages(data, str(path), [raw_pages[i] for i in wanted], ocr, password)
+        ocr_pages(data, str(path), [raw_pages[i] for i in wanted], ocr, password, Char)
     lay = analyse(raw_pages)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -100,8 +100,10 @@ def _even_sizes(chars: list) -> list:
     return chars
 
 
-def ocr_pages(data: bytes, src: str, raw_pages: list, mode: str, password: Optional[str] = None) -> list:
-    """Fill the characters of the pages that need OCR (in place); return their indexes.
+def ocr_pages(data: bytes, src: str, raw_pages: list, mode: str, password: Optional[str] = None,
+              char_cls=None) -> list:
+    """Fill the characters of the pages that need OCR (in place, as ``char_cls`` objects: the PDF
+    reader's ``Char``); return their indexes.
 
     Raises :class:`~extractor.core.errors.NoTextLayer` naming the extra when the whole document is
     image-only and the engine is not installed; otherwise pages that need OCR stay empty without it.
@@ -114,7 +116,7 @@ def ocr_pages(data: bytes, src: str, raw_pages: list, mode: str, password: Optio
             raise errors.NoTextLayer(src, f"has no text layer (image-only): needs OCR, install the extra: {EXTRA}")
         return []
     import pypdfium2 as pdfium
-    from extractor.ingest.pdf import Char
+    Char = char_cls
     eng = engine()
     pdf = pdfium.PdfDocument(data, password=password)
     done = []

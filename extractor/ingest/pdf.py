@@ -1294,7 +1294,7 @@ def _run_ocr(data: bytes, src: str, raw_pages: list, mode: str, password: Option
     if mode == "never":
         return []
     from extractor.ingest import ocr
-    return ocr.ocr_pages(data, src, raw_pages, mode, password)
+    return ocr.ocr_pages(data, src, raw_pages, mode, password, Char)
 
 
 def read_pdf(data: bytes, src: str, doc_id: str, password: Optional[str] = None,
