@@ -956,7 +956,7 @@ def _classify(pages: list, g: Geometry) -> Optional[list]:
             if larger or (bold and short) or (centred and len(l.text) <= 40) or numbered:
                 l.role = "heading"
                 lvl = _marker_level(l.text)
-                l.level = lvl if lvl is not None else (1 if larger else 2)
+                l.level = lvl if lvl is not None else (1 if larger or centred else 2)
     # a full bold line is the first line of a long heading when the heading goes on below it; when
     # body text follows, it is a bold run-in head that fills the line
     for lines in pages:

@@ -297,8 +297,8 @@ def _unnumbered(text: str, r: _Rules, cue_lines: dict, has_top: bool, first_numb
             # a run of several unnumbered headings: the next line may itself be a numbered heading
             if not (len(prev) >= r.un_context and first_numbered > ls and nxt and nxt[0] in "一(第"):
                 continue
-        if has_top and (part is None or part == "other"):
-            continue  # beside 一、 headings only a line that names a report part is a heading
+        if has_top and (part is None or part == "other") and cue != "display":
+            continue  # beside 一、 headings only a line that names a report part (or a display heading) is one
         out.append(Heading(a, None, "unnumbered", 5 if has_top else 10, None, a, b, le, cue=cue or "line"))
     return out
 
@@ -445,7 +445,8 @@ def _layout(doc, work) -> list:
     for h in getattr(doc, "headings", None) or []:
         w = work.to_work(h.start)
         ls = work.text.rfind("\n", 0, w) + 1
-        out.append((ls, h.cue))
+        # a PDF display heading (larger type or centred, level 1): the top of the layout's hierarchy
+        out.append((ls, "display" if h.cue == "font" and h.level == 1 and doc.format == "pdf" else h.cue))
     return out
 
 
