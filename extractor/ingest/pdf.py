@@ -865,6 +865,8 @@ class Geometry:
     right: float  # right margin of body lines
     gap: float  # usual distance between consecutive body lines (top to top)
     indented: bool = False  # paragraphs start with an indented first line
+    width: float = 0.0  # the usual page width
+    widths: Optional[dict] = None  # page index → its width
 
 
 def _geometry(pages: list) -> Geometry:
@@ -912,9 +914,14 @@ def _marker_level(text: str) -> Optional[int]:
 
 
 def _centred(l: Line, g: Geometry) -> bool:
-    mid = (g.left + g.right) / 2
-    return (abs((l.x0 + l.x1) / 2 - mid) <= 1.0 * g.size and l.x0 > g.left + 2.5 * g.size
-            and l.x1 < g.right - 2.5 * g.size)
+    """Centred on the text block (on its own page's: a landscape table page has its own)."""
+    left, right = g.left, g.right
+    if g.widths and l.page in g.widths and abs(g.widths[l.page] - g.width) > 20:
+        shift = (g.widths[l.page] - g.width) / 2  # the same margins, a wider page
+        left, right = left, right + 2 * shift
+    mid = (left + right) / 2
+    return (abs((l.x0 + l.x1) / 2 - mid) <= 1.0 * g.size and l.x0 > left + 2.5 * g.size
+            and l.x1 < right - 2.5 * g.size)
 
 
 def _classify(pages: list, g: Geometry) -> Optional[list]:
@@ -956,7 +963,17 @@ def _classify(pages: list, g: Geometry) -> Optional[list]:
             if larger or (bold and short) or (centred and len(l.text) <= 40) or numbered:
                 l.role = "heading"
                 lvl = _marker_level(l.text)
-                l.level = lvl if lvl is not None else (1 if larger or centred else 2)
+                # an unnumbered display line: level 1, or 2 when set smaller than the body (a table's title)
+                l.level = lvl if lvl is not None else (1 if (larger or centred) and l.size >= g.size - 0.5 else 2)
+    # a full-width line opening with a top-level number (第三部分 …) whose heading goes on, centred,
+    # on the next line: the first line of a wrapped heading
+    for lines in pages:
+        for k in range(len(lines) - 1):
+            a, b = lines[k], lines[k + 1]
+            if a.role == "body" and b.role == "heading" and _marker_level(a.text) == 1 and _marker_level(b.text) is None \
+                    and abs(a.size - b.size) < 0.6 and not regex.search(r"[。；！？：:]", a.text) and len(a.text) <= 60:
+                a.role, a.level = "heading", 1
+                b.level = 1
     # a full bold line is the first line of a long heading when the heading goes on below it; when
     # body text follows, it is a bold run-in head that fills the line
     for lines in pages:
@@ -1249,6 +1266,8 @@ def analyse(raw_pages: list) -> Layout:
     dropped = _drop_furniture(pages, [rp.height for rp in raw_pages], g, gone)
     contents = _mark_contents(pages)
     g = _geometry(pages)
+    g.widths = {rp.index: rp.width for rp in raw_pages}
+    g.width = Counter(round(rp.width) for rp in raw_pages).most_common(1)[0][0] if raw_pages else 0.0
     title_lines = _classify(pages, g)
     return Layout(pages, title_lines, g, dropped, gone, contents, grids)
 

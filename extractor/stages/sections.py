@@ -293,13 +293,14 @@ def _unnumbered(text: str, r: _Rules, cue_lines: dict, has_top: bool, first_numb
         part = _part_by_rule(line)
         named = (part is not None and part != "other" and len(nxt) >= r.un_context
                  and (not prev or prev[-1] in "。！？!?：:；;") and not nxt.startswith(("是", "为", "的")))
-        if not (shape or named or (cue and len(nxt) >= r.un_context)):
+        if not (shape or named or (cue and len(nxt) >= r.un_context) or cue in ("display", "display2")):
             # a run of several unnumbered headings: the next line may itself be a numbered heading
             if not (len(prev) >= r.un_context and first_numbered > ls and nxt and nxt[0] in "一(第"):
                 continue
-        if has_top and (part is None or part == "other") and cue != "display":
+        if has_top and (part is None or part == "other") and cue not in ("display", "display2"):
             continue  # beside 一、 headings only a line that names a report part (or a display heading) is one
-        out.append(Heading(a, None, "unnumbered", 5 if has_top else 10, None, a, b, le, cue=cue or "line"))
+        rank = (5 if cue == "display" else 12 if cue == "display2" else 5) if has_top else 10
+        out.append(Heading(a, None, "unnumbered", rank, None, a, b, le, cue=cue or "line"))
     return out
 
 
@@ -446,7 +447,10 @@ def _layout(doc, work) -> list:
         w = work.to_work(h.start)
         ls = work.text.rfind("\n", 0, w) + 1
         # a PDF display heading (larger type or centred, level 1): the top of the layout's hierarchy
-        out.append((ls, "display" if h.cue == "font" and h.level == 1 and doc.format == "pdf" else h.cue))
+        cue = h.cue
+        if cue == "font" and doc.format == "pdf":
+            cue = "display" if h.level == 1 else "display2" if h.level == 2 else cue
+        out.append((ls, cue))
     return out
 
 
