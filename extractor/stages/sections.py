@@ -267,7 +267,7 @@ def part_at(sections, offset: int) -> Optional[str]:
 
 
 def _unnumbered(text: str, r: _Rules, cue_lines: dict, has_top: bool, first_numbered: int,
-                numbered_lines: set) -> list[Heading]:
+                numbered_lines: set, has_chapter: bool = False) -> list[Heading]:
     """Short stand-alone lines (or lines the layout marks as headings) that carry no number."""
     lines = [(ls, le) for ls, le in _lines(text)]
     content = [(ls, le) for ls, le in lines if text[ls:le].strip()]
@@ -299,7 +299,9 @@ def _unnumbered(text: str, r: _Rules, cue_lines: dict, has_top: bool, first_numb
                 continue
         if has_top and (part is None or part == "other") and cue not in ("display", "display2"):
             continue  # beside 一、 headings only a line that names a report part (or a display heading) is one
-        rank = (5 if cue == "display" else 12 if cue == "display2" else 5) if has_top else 10
+        # a display heading beside 第X部分 headings is one of them (a part printed without its number);
+        # beside 一、 headings it heads them; set smaller than the body (a table's title) it is under 一、
+        rank = ((0 if has_chapter else 5) if cue == "display" else 12 if cue == "display2" else 5) if has_top else 10
         out.append(Heading(a, None, "unnumbered", rank, None, a, b, le, cue=cue or "line"))
     return out
 
@@ -338,7 +340,8 @@ def find_headings(text: str, layout: Optional[list] = None, soft: Optional[list]
     has_top = any(h.style in ("cn_dun", "chapter") for h in heads)
     first_numbered = heads[0].start if heads else len(text)
     cue_lines = dict(layout or [])
-    heads += _unnumbered(text, r, cue_lines, has_top, first_numbered, {h.line_end for h in heads})
+    heads += _unnumbered(text, r, cue_lines, has_top, first_numbered, {h.line_end for h in heads},
+                         has_chapter=any(h.style == "chapter" for h in heads))
     taken = {h.start for h in heads}
     heads += _runins(text, r, taken)
     heads.sort(key=lambda h: h.start)
