@@ -83,6 +83,7 @@ class _Rules:
     cat_body_cap: int = 4
     cat_min_score: int = 3
     cat_body_chars: int = 300
+    definition: Optional["regex.Pattern"] = None  # a glossary entry after a number (术语：指…)
 
 
 def _load_yaml(name: str) -> dict:
@@ -116,6 +117,7 @@ def rules() -> _Rules:
         cat_body_cap=int(c.get("body_cap", 4)),
         cat_min_score=int(c.get("min_score", 3)),
         cat_body_chars=int(c.get("body_chars_per_point", 300)),
+        definition=regex.compile(h["definition"], regex.V1) if h.get("definition") else None,
     )
 
 
@@ -191,6 +193,8 @@ def _numbered(text: str, r: _Rules) -> list[Heading]:
             ts, te = _title_span(text, mm.end(), le, r)
             if te <= ts:
                 break
+            if r.definition is not None and r.definition.match(text, ts, le):
+                break  # a glossary entry (术语：指…), not a heading
             out.append(Heading(a, text[a:mm.end()].strip(), st.name, st.rank, num, ts, te, le))
             break
     return out
