@@ -254,10 +254,12 @@ def real_scores(shared_dir):
 
 def test_real_pdfs_heading_floor(real_scores):
     """What the reader reaches now on the four real PDFs (guards against regressions)."""
-    assert real_scores["top"][0] >= 0.55 and real_scores["second"][0] >= 0.35
+    assert real_scores["top"][0] >= 0.95 and real_scores["second"][0] >= 0.95
+    assert real_scores["top"][1] >= 0.80 and real_scores["second"][1] >= 0.70
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 target not reached: top/second recall ≥ 0.95, precision ≥ 0.90")
+@pytest.mark.xfail(strict=True, reason="issue 11 target not reached: precision ≥ 0.90 (the cover title is a "
+                                        "preamble section; numbered duty lists and expenditure items count as headings)")
 def test_real_pdfs_heading_targets(real_scores):
     for r, p in real_scores.values():
         assert r >= 0.95 and p >= 0.90

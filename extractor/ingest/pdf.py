@@ -965,6 +965,14 @@ def _classify(pages: list, g: Geometry) -> Optional[list]:
                 lvl = _marker_level(l.text)
                 # an unnumbered display line: level 1, or 2 when set smaller than the body (a table's title)
                 l.level = lvl if lvl is not None else (1 if (larger or centred) and l.size >= g.size - 0.5 else 2)
+    # an unnumbered heading right above a table (within three lines of its page: a unit line, a
+    # 编制部门 line between) is the table's title: one level below the display headings
+    for lines in pages:
+        for k, l in enumerate(lines):
+            if l.role == "heading" and l.level == 1 and _marker_level(l.text) is None:
+                nxt = lines[k + 1:k + 4]
+                if any(n.role == "table" for n in nxt) and all(n.role in ("table", "body") for n in nxt):
+                    l.level = 2
     # a full-width line opening with a top-level number (第三部分 …) whose heading goes on, centred,
     # on the next line: the first line of a wrapped heading
     for lines in pages:
