@@ -2,25 +2,25 @@
 
 Characters, their boxes, sizes and font names come from pypdfium2 (the default: fast, and it keeps
 the "·" that pdfminer/pdfplumber drops in CID fonts such as STSong-Light); ``engine="pdfplumber"``
-runs the same reconstruction on pdfplumber's characters. ``benchmarks/bench_pdf.py`` measures both
-(on a 10-page generated report about 55–80 pages/s with pypdfium2 against 35–55 with pdfplumber;
-on LibreOffice output with embedded fonts about 130–155 against 24–35 pages/s). From the
-characters the reader builds lines (rotated text such as watermarks left out; wide gaps inside a
-row become tabs, so table rows keep their cells), then:
+runs the same reconstruction on pdfplumber's characters. ``docs/pdf.md`` describes it for users;
+``benchmarks/bench_pdf.py`` measures it. In order:
 
-* drops running headers/footers (a line repeated as the first or last line of several pages, or a
-  small line set apart at the top or foot of a page) and page numbers (``— 1 —``, ``- 1 -``,
-  ``第1页 共7页``, ``1/7`` ...; patterns in ``data/pdf/layout.yaml``);
-* joins lines wrapped mid-sentence and paragraphs broken at a page end. A line continues on the next
-  one unless the next line is indented or offset, either is a heading or a table row, paragraph
-  spacing separates them, or the first unit of the next line would have fitted in the room left at
-  the end of this line (the line ended on purpose). Where the document indents its paragraphs, a
-  line at the left margin continues the paragraph unless the line before also closes a sentence;
-* keeps headings (bold / larger / centred lines; a bold run-in head followed by body text stays in
-  its paragraph) and the title (largest lines on page 1) on their own lines and records them as
-  :class:`~extractor.document.Heading` (title: level 0, ``cue="title"``; others ``cue="font"``);
-* records where each page's text begins (``page_starts``), so every character has a page; a page
-  without text starts where the next page's text starts.
+* glyphs (:func:`_pdfium_pages`): the size of a glyph is its font size times the scale of its text
+  matrix (WPS and 方正 write size 1 or 400 and scale the matrix); invisible (render mode 3/7),
+  clipped (outside the crop box or the clip path), white and rotated glyphs are dropped and counted;
+  fill-and-stroke glyphs (WPS's fake bold) are bold; ruling lines and images are collected;
+* pages without a text layer are OCR'd (:mod:`extractor.ingest.ocr`, the ``ocr`` extra);
+* ruled tables (:func:`_find_grids`): crossing rules make a grid, its glyphs go to their cells; each
+  row becomes one line of tab-separated cells and a :class:`~extractor.core.document.SourceTable`;
+* lines from the other glyphs (wide gaps become tabs; digits of separate text objects never fuse);
+* running headers/footers and page numbers dropped (patterns in ``data/pdf/layout.yaml``);
+* contents pages (目录, dot leaders) marked: one entry a line, never a heading;
+* geometry (body size, margins) and headings: larger, bold, centred (on its own page) or stand-alone
+  numbered lines; unnumbered display headings get level 1, or 2 when smaller than the body or right
+  above a table; the title from page 1, else the PDF's Info Title;
+* lines joined into paragraphs across line and page breaks unless the next line is indented, offset,
+  in another size, a caption, a heading or a table row, or spacing / the room left says the line
+  ended on purpose; ``page_starts`` records where each page's text begins.
 """
 from __future__ import annotations
 
