@@ -9,10 +9,14 @@ never import it; only this module does.
     doc.spans["quantities"]             # label = kind (count / rate / amount / change)
     doc.spans["measures"]               # label = measure type
     doc.spans["indicators"]             # label = indicator id
+    doc.spans["sentences"]              # label = sentence type (action / result / problem / plan / other)
     doc._.extractor                     # the facts as plain data: the JSON of ``extractor extract`` minus "text"
     doc._.report                        # … as a Report (the same object model as extract())
     span._.fact                         # the fact of a span, as its dataclass (Section, Quantity, …)
     list(doc.sents)                     # the toolkit's sentence splitter (extractor.text.sentences)
+
+The sentence types are the ``sentence_type`` stage (rules, or the trained ``models/sentence_type``): the
+spaCy pipeline is where they are output (the JSON of ``extract()`` has no sentences).
 
 The components are ``Language.factory`` factories (``extractor_sentences``, ``extractor_metadata``,
 ``extractor_sections``, ``extractor_quantities``, ``extractor_measures``, ``extractor_indicators``) with a
@@ -38,9 +42,15 @@ from extractor.text import segment
 log = logging.getLogger(__name__)
 
 KEY = "extractor"  # doc.user_data[KEY]: {"document": {...}, "sections": [...], ...} (plain data)
-GROUPS = {"sections": Section, "quantities": Quantity, "measures": Measure, "indicators": IndicatorValue}
-PIPES = ["extractor_sentences", "extractor_metadata", "extractor_sections", "extractor_quantities",
+PIPES = ["extractor_metadata", "extractor_sections", "extractor_sentences", "extractor_quantities",
          "extractor_measures", "extractor_indicators"]
+
+
+@functools.lru_cache(maxsize=1)
+def _groups() -> dict:
+    from extractor.stages.sentences import Sentence
+    return {"sections": Section, "quantities": Quantity, "measures": Measure, "indicators": IndicatorValue,
+            "sentences": Sentence}
 
 
 # ---------------------------------------------------------------- tokenizer
@@ -120,9 +130,9 @@ def _report(doc: Doc):
 def _span_fact(span: Span):
     group, _, i = (span.id_ or "").partition(":")
     items = (_get_facts(span.doc) or {}).get(group)
-    if group not in GROUPS or not items or not i.isdigit() or int(i) >= len(items):
+    if group not in _groups() or not items or not i.isdigit() or int(i) >= len(items):
         return None
-    return from_dict(GROUPS[group], items[int(i)])
+    return from_dict(_groups()[group], items[int(i)])
 
 
 for _name, _kw in (("extractor", {"getter": _get_facts}), ("report", {"getter": _report})):
@@ -151,7 +161,7 @@ def _document(doc: Doc):
 
 def _items(doc: Doc, group: str) -> Optional[list]:
     raw = (_get_facts(doc) or {}).get(group)
-    return None if raw is None else [from_dict(GROUPS[group], x) for x in raw]
+    return None if raw is None else [from_dict(_groups()[group], x) for x in raw]
 
 
 def _store(doc: Doc, group: str, items: list, label, kb_id=lambda it: "") -> None:
@@ -197,17 +207,18 @@ class _Component:
 
 
 class SentencesComponent(_Component):
-    """``doc.sents`` from :func:`extractor.text.sentences.split` (never inside quotes, never at a ``.``)."""
+    """``doc.sents`` from the toolkit's splitter (:func:`extractor.text.sentences.split`: never inside quotes,
+    never at a ``.``) and ``doc.spans["sentences"]`` labelled with each sentence's type."""
 
     def __call__(self, doc: Doc) -> Doc:
-        from extractor.text.sentences import split
+        from extractor.stages import sentences
         if not len(doc):
+            doc.spans["sentences"] = []
             return doc
-        starts = set()
-        for a, b in split(doc.text):
-            sp = doc.char_span(a, b, alignment_mode="expand")
-            if sp is not None:
-                starts.add(sp.start)
+        index = self.sections(doc)
+        sents = sentences.classify(_document(doc), index, self.settings.use_models, self.settings)
+        _store(doc, "sentences", sents, lambda s: s.type or "other", lambda s: s.section or "")
+        starts = {sp.start for sp in doc.spans["sentences"]}
         for tok in doc:
             tok.is_sent_start = tok.i == 0 or tok.i in starts
         return doc
@@ -268,7 +279,7 @@ class IndicatorsComponent(_Component):
 
 
 _ASSIGNS = {
-    "extractor_sentences": ["token.is_sent_start"],
+    "extractor_sentences": ["token.is_sent_start", "doc.spans", "doc._.extractor"],
     "extractor_metadata": ["doc._.extractor"],
     "extractor_sections": ["doc.spans", "doc._.extractor"],
     "extractor_quantities": ["doc.spans", "doc._.extractor"],

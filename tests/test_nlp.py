@@ -154,3 +154,14 @@ def test_extract_and_batch_do_not_import_spacy(zhoucun_path, tmp_path):
             "assert 'spacy' not in sys.modules, sorted(m for m in sys.modules if m.startswith(('spacy', 'thinc')))")
     r = subprocess.run([sys.executable, "-c", code, str(zhoucun_path)], capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-2000:]
+
+
+def test_sentence_types_are_output_by_the_spacy_pipeline(pipe, zhoucun_text):
+    from extractor.stages import sentences
+    doc = pipe(zhoucun_text)
+    spans = doc.spans["sentences"]
+    assert len(spans) == len([s for s in doc.sents if s.text.strip()]) > 50  # (leading blank lines: a sentence of their own)
+    assert {s.label_ for s in spans} <= set(sentences.TYPES)
+    assert {"action", "plan", "problem"} <= {s.label_ for s in spans}
+    plan = next(s for s in spans if s.label_ == "plan")
+    assert plan._.fact.part in ("plans", "shortcomings", None) or plan._.fact.type == "plan"
