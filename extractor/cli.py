@@ -51,6 +51,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.print_help()
         return EXIT_BAD_INPUT
     try:
+        from extractor.commands._options import overrides
+        from extractor.core.settings import from_env
+        args.settings = from_env(**overrides(args))  # the one Settings of this run
         return int(args.func(args) or 0)
     except ExtractorError as exc:
         if debug:

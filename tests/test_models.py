@@ -262,6 +262,7 @@ def test_train_refuses_to_replace_a_model_trained_on_more_data(tmp_path, monkeyp
     from extractor.learn import training
     shutil.copytree(models.SHIPPED / "part", tmp_path / "part")
     before = (tmp_path / "part" / "model.npz").read_bytes()
+    shared_before = training.SHARED
     monkeypatch.setenv("EXTRACTOR_SHARED", str(tmp_path / "no-shared"))
     try:
         assert main(["train", "part", "--out", str(tmp_path)]) == 2
@@ -274,7 +275,7 @@ def test_train_refuses_to_replace_a_model_trained_on_more_data(tmp_path, monkeyp
         card = json.loads((tmp_path / "part" / "card.json").read_text(encoding="utf-8"))
         assert card["examples"] < 927 and any("absent" in n for n in card["notes"])
     finally:
-        training.use_shared(training.ROOT.parent / "shared")
+        training.use_shared(shared_before)
 
 
 def test_train_without_annotations_says_where(tmp_path, monkeypatch):

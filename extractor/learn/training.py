@@ -24,16 +24,17 @@ import logging
 from pathlib import Path
 from typing import Optional
 
+from extractor.core import settings
 from extractor.learn import registry as models
 from extractor.learn.registry import ANNOTATIONS, ROOT
 
 log = logging.getLogger(__name__)
-#: ../shared beside the checkout; ``extractor train`` sets it from ``Settings.shared_dir`` (:func:`use_shared`)
-SHARED = ROOT.parent / "shared"
+#: ../shared beside the checkout, or EXTRACTOR_SHARED (read in core.settings); :func:`use_shared` changes it
+SHARED = Path(settings.from_env().shared_dir or ROOT.parent / "shared")
 
 
 def use_shared(path) -> None:
-    """Read the shared corpora (provincial reports, dev gold) from ``path`` instead of ../shared."""
+    """Read the shared corpora (provincial reports, dev gold) from ``path``."""
     global SHARED
     SHARED = Path(path)
     source_text.cache_clear()
