@@ -214,3 +214,18 @@ def test_mixed_heading_has_results_and_plans_segments():
     assert sections.part_at(secs, text.index("年均增长5%左右")) == "plans"
     assert sections.part_at(secs, text.index("增长5.2%")) == "results"
     assert "segments" not in secs[0].to_dict() and "segments" in two.to_dict()
+
+
+def test_word_counts_equal_str_count():
+    """The one-scan counter of category words gives str.count on every slice (self-overlapping words too)."""
+    import random
+    from extractor.stages.sections import _WordCounts, rules
+    words = [w for _, _, _, bw in rules().categories for w in bw] + ["aa", "aba", "法法"]
+    rng = random.Random(0)
+    text = "".join(rng.choice(words + ["，", "。", "a", "b", "法"]) for _ in range(3000))
+    wc = _WordCounts(text, words)
+    for _ in range(300):
+        a = rng.randrange(len(text))
+        b = rng.randrange(a, len(text) + 1)
+        for w in rng.sample(words, 20):
+            assert wc.count(w, a, b) == text[a:b].count(w), (w, a, b)
