@@ -402,6 +402,7 @@ class _WordCounts:
     def __init__(self, text: str, words):
         self.text = text
         self.pos: dict = {}
+        self.absent: set = set()  # words that occur nowhere in the text: count 0 in every slice
         for w in set(words):
             if not w or any(w[:k] == w[-k:] for k in range(1, len(w))):
                 continue
@@ -410,6 +411,8 @@ class _WordCounts:
                 ps.append(i)
                 i = text.find(w, i + len(w))
             self.pos[w] = ps
+            if not ps:
+                self.absent.add(w)
 
     def count(self, w: str, a: int, b: int) -> int:
         ps = self.pos.get(w)
@@ -432,7 +435,12 @@ def _category(title: str, body: str, span: Optional[tuple] = None) -> tuple[Opti
                 score += r.cat_title_weight
                 in_title = True
         for w in bw:
-            c = span[0].count(w, span[1], span[2]) if span else body.count(w)
+            if span:
+                if w in span[0].absent:
+                    continue
+                c = span[0].count(w, span[1], span[2])
+            else:
+                c = body.count(w)
             if c:
                 score += min(c, r.cat_body_cap)
         total += score
