@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from extractor.commands._options import add_settings_flags
+from extractor.commands._options import add_limit_flags, add_settings_flags, extract_limited
 
 
 def register(sub) -> None:
@@ -13,14 +13,14 @@ def register(sub) -> None:
     p.add_argument("path", help="the report file")
     p.add_argument("--format", choices=["json", "table"], default="json", help="output format (default: json)")
     add_settings_flags(p)
+    add_limit_flags(p)
     p.add_argument("--indent", type=int, default=None, help="indent the JSON")
     p.add_argument("--debug", action="store_true", help="show full tracebacks")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from extractor.pipeline import extract
-    report = extract(args.path, _settings(args))
+    report = extract_limited(args)
     if args.format == "json":
         sys.stdout.write(report.to_json(indent=args.indent))
         sys.stdout.write("\n")
@@ -28,9 +28,3 @@ def run(args) -> int:
         from extractor.output.display import print_indicator_table
         print_indicator_table(report.to_frame(), title=report.document.source)
     return 0
-
-
-def _settings(args):
-    from extractor.commands._options import overrides
-    from extractor.core.settings import from_env
-    return getattr(args, "settings", None) or from_env(**overrides(args))

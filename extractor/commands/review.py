@@ -1,7 +1,7 @@
 """``extractor review PATH [-o review.html]``: the review page of one report (self-contained HTML)."""
 from __future__ import annotations
 
-from extractor.commands._options import add_settings_flags
+from extractor.commands._options import add_limit_flags, add_settings_flags, extract_limited
 
 import json
 import sys
@@ -21,6 +21,7 @@ def register(sub) -> None:
     p.add_argument("-o", "--output", help="the HTML file to write (default: <name>.review.html in the current "
                                           "directory; '-' for standard output)")
     add_settings_flags(p)
+    add_limit_flags(p)
     p.add_argument("--title", help="page title (default: the report's title)")
     p.add_argument("--debug", action="store_true", help="show full tracebacks")
     p.set_defaults(func=run)
@@ -30,8 +31,11 @@ def load_report_json(path: Path):
     """The JSON dict of ``extractor extract`` at ``path``, or None when the file is not such a JSON."""
     if path.suffix.lower() != ".json":
         return None
+    from extractor.core import jsonio
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = jsonio.loads(path.read_text(encoding="utf-8-sig"))
+    except jsonio.NonFinite as exc:
+        raise CorruptDocument(path, f"not valid extractor JSON: {exc}") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CorruptDocument(path, f"not a valid JSON file ({exc.__class__.__name__}: {exc})") from exc
     if not isinstance(data, dict) or not str(data.get("schema", "")).startswith("extractor/") \
@@ -49,8 +53,7 @@ def run(args) -> int:
         from extractor.output.report import Report
         report = Report.from_dict(data)  # JSON is converted at the edge; the page is drawn from a Report
     else:
-        from extractor.pipeline import extract
-        report = extract(args.path, _settings(args))
+        report = extract_limited(args)
     page = render_html(report, title=args.title)
     if args.output == "-":
         sys.stdout.write(page)
@@ -60,8 +63,3 @@ def run(args) -> int:
     print(f"wrote {out}", file=sys.stderr)
     return 0
 
-
-def _settings(args):
-    from extractor.commands._options import overrides
-    from extractor.core.settings import from_env
-    return getattr(args, "settings", None) or from_env(**overrides(args))

@@ -90,6 +90,8 @@ def load(path: Union[str, Path], password: Optional[str] = None, data: Optional[
         raise errors.EmptyDocument(src, "empty file (0 bytes)")
     suffix = Path(src).suffix.lower()
     kind = sniff(data, suffix)
+    from extractor.ingest import limits
+    limits.check(kind, data, src, settings.max_inflated)
     doc_id = sha256(data)
     if kind == "text":
         from extractor.ingest.text import decode, markdown_headings

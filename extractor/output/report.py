@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 from extractor.core.document import Document
 from extractor.core.facts import IndicatorValue, Measure, Quantity, Section, as_dict, from_dict
@@ -79,8 +79,8 @@ class Report:
 
     def to_json(self, indent: Optional[int] = None) -> str:
         """:meth:`to_dict` as a JSON string (UTF-8 characters kept, not escaped)."""
-        import json
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+        from extractor.core import jsonio
+        return jsonio.dumps(self.to_dict(), indent=indent)
 
     # -- pandas -------------------------------------------------------------------------------------
     def _frame(self, items: list) -> "pd.DataFrame":

@@ -22,12 +22,12 @@ with indicator 3 (``q``/``m``/``s`` + index for the others) marked, scrolled to 
 from __future__ import annotations
 
 import html
-import json
 from functools import lru_cache
 from pathlib import Path
 from string import Template
 from typing import Any, Optional
 
+from extractor.core import jsonio
 from extractor.core.facts import as_dict
 
 __all__ = ["render_html", "notebook_html", "as_report_dict", "use_cjk_font", "KINDS"]
@@ -247,7 +247,7 @@ def _outline(items: dict) -> str:
 
 
 def _json_for_script(obj: Any) -> str:
-    s = json.dumps(obj, ensure_ascii=False, default=str)
+    s = jsonio.dumps(obj, default=str)
     return s.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
