@@ -47,23 +47,37 @@ ID_COLUMNS = ("id", "doc_id", "title")
 
 
 class WorkItem:
-    """One document of a batch: a file on disk, or a text taken from a row of a tabular corpus."""
+    """One document of a batch: a file on disk, a text taken from a row of a tabular corpus, or bytes read from
+    stdin or fetched from a URL (``data``). ``prov`` is the input's provenance for ``document_sources``."""
 
-    __slots__ = ("path", "text", "meta", "doc_id", "error")
+    __slots__ = ("path", "text", "meta", "doc_id", "error", "data", "prov")
 
     def __init__(self, path: str, text: Optional[str] = None, meta: Optional[dict] = None,
-                 doc_id: Optional[str] = None, error: Optional[Exception] = None):
+                 doc_id: Optional[str] = None, error: Optional[Exception] = None, data: Optional[bytes] = None,
+                 prov: Optional[dict] = None):
         self.path, self.text, self.meta, self.doc_id = path, text, meta or {}, doc_id
         self.error = error  # an input that cannot be read as documents at all (e.g. no text column)
+        self.data, self.prov = data, prov or {}
 
     def __repr__(self) -> str:
         return f"WorkItem({self.path!r}{', text' if self.text is not None else ''})"
 
     def __getstate__(self):
-        return (self.path, self.text, self.meta, self.doc_id, self.error)
+        return (self.path, self.text, self.meta, self.doc_id, self.error, self.data, self.prov)
 
     def __setstate__(self, state):
-        self.path, self.text, self.meta, self.doc_id, self.error = state
+        self.path, self.text, self.meta, self.doc_id, self.error, self.data, self.prov = state
+
+    def source_row(self) -> dict:
+        """The provenance columns of this input's ``document_sources`` row."""
+        row = {k: self.prov.get(k) for k in ("url", "fetched_at", "http_status", "content_type", "format")
+               if self.prov.get(k) is not None}
+        row["input_id"] = self.doc_id
+        if self.text is None:
+            row["bytes_sha256"] = self.doc_id
+        if self.meta:
+            row["meta"] = self.meta
+        return row
 
 
 def file_hash(path: Union[str, Path]) -> Optional[str]:

@@ -8,6 +8,14 @@ Tables (schema version :data:`SCHEMA_VERSION`, recorded in ``meta``):
 ``measures``    ``doc_id``, ``idx`` + the measure fields
 ``indicators``  the standard indicator table (spec/output.md columns) + ``quantity``, ``note``
 ``errors``      one row per input that failed: ``path``, ``doc_id``, ``stage``, ``error_class``, ``message``
+``texts``       ``doc_id``, ``text``: the document text every ``start``/``end`` indexes
+``sentences``   ``doc_id``, ``idx`` (sentence id), ``start``, ``end``, ``text``, ``section``, ``page``
+``document_sources`` every input that gave a document: its own file, and each duplicate of it (same report as
+                another file, format or corpus row), with its provenance (URL, fetch time, HTTP status …)
+
+Quantity and indicator rows carry ``section``, ``sentence`` (the ``sentences.idx``) and ``sentence_text``.
+Version 1 databases are upgraded in place (columns and tables added; their old rows keep NULLs there).
+The meaning of every column: ``docs/data-dictionary.md`` (also ``COMMENT ON COLUMN`` in the database).
 
 Each document is written in one transaction (its child rows, then its ``documents`` row), so a run killed
 at any moment leaves each document either complete or absent; a restart skips the ``doc_id``s present.
@@ -21,8 +29,9 @@ from typing import Optional
 
 from extractor.output.table import COLUMNS, rows_of
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_NAME = "extractor.duckdb"
+COMMENTS = Path(__file__).resolve().parents[1] / "data" / "batch" / "columns.yaml"
 
 DDL = {
     "meta": "key VARCHAR PRIMARY KEY, value VARCHAR",
@@ -30,23 +39,35 @@ DDL = {
                   "year INTEGER, region VARCHAR, region_code VARCHAR, city VARCHAR, province VARCHAR, "
                   "level VARCHAR, issuers VARCHAR, pages INTEGER, chars BIGINT, n_sections INTEGER, "
                   "n_quantities INTEGER, n_measures INTEGER, n_indicators INTEGER, seconds DOUBLE, "
-                  "meta VARCHAR, extracted_at TIMESTAMP DEFAULT current_timestamp"),
+                  "meta VARCHAR, extracted_at TIMESTAMP DEFAULT current_timestamp, text_sha256 VARCHAR, "
+                  "fingerprint VARCHAR, n_sources INTEGER"),
     "sections": ('doc_id VARCHAR, id VARCHAR, parent VARCHAR, level INTEGER, number VARCHAR, title VARCHAR, '
                  'part VARCHAR, category VARCHAR, "start" BIGINT, "end" BIGINT'),
     "quantities": ('doc_id VARCHAR, idx INTEGER, text VARCHAR, "start" BIGINT, "end" BIGINT, value DOUBLE, '
                    '"max" DOUBLE, unit VARCHAR, qualifier VARCHAR, kind VARCHAR, period VARCHAR, subject VARCHAR, '
-                   'section VARCHAR, page INTEGER'),
+                   'section VARCHAR, page INTEGER, sentence INTEGER, sentence_text VARCHAR'),
     "measures": ('doc_id VARCHAR, idx INTEGER, text VARCHAR, "start" BIGINT, "end" BIGINT, name VARCHAR, '
                  'type VARCHAR, section VARCHAR, category VARCHAR, part VARCHAR, page INTEGER'),
     "indicators": ('doc_id VARCHAR, source VARCHAR, region_code VARCHAR, region VARCHAR, city VARCHAR, '
                    'province VARCHAR, level VARCHAR, year INTEGER, genre VARCHAR, indicator VARCHAR, '
                    'name_zh VARCHAR, category VARCHAR, value DOUBLE, unit VARCHAR, qualifier VARCHAR, '
                    'period VARCHAR, evidence VARCHAR, page INTEGER, "start" BIGINT, "end" BIGINT, '
-                   'confidence DOUBLE, method VARCHAR, quantity INTEGER, note VARCHAR'),
+                   'confidence DOUBLE, method VARCHAR, quantity INTEGER, note VARCHAR, "max" DOUBLE, section VARCHAR, '
+                   'sentence INTEGER, sentence_text VARCHAR'),
     "errors": ("path VARCHAR, doc_id VARCHAR, stage VARCHAR, error_class VARCHAR, message VARCHAR, "
                "failed_at TIMESTAMP DEFAULT current_timestamp"),
+    "texts": "doc_id VARCHAR PRIMARY KEY, text VARCHAR",
+    "sentences": 'doc_id VARCHAR, idx INTEGER, "start" BIGINT, "end" BIGINT, text VARCHAR, section VARCHAR, page INTEGER',
+    "document_sources": ("doc_id VARCHAR, source VARCHAR, relation VARCHAR, similarity DOUBLE, format VARCHAR, "
+                         "bytes_sha256 VARCHAR, meta VARCHAR, url VARCHAR, fetched_at VARCHAR, http_status INTEGER, "
+                         "content_type VARCHAR, added_at TIMESTAMP DEFAULT current_timestamp, input_id VARCHAR"),
 }
-TABLES = ["documents", "sections", "quantities", "measures", "indicators", "errors"]
+TABLES = ["documents", "sections", "quantities", "measures", "indicators", "errors", "texts", "sentences",
+          "document_sources"]
+#: per-document tables (every row has the document's doc_id)
+DOC_TABLES = ("sections", "quantities", "measures", "indicators", "sentences", "texts", "document_sources",
+              "documents")
+TIMESTAMPS = ("extracted_at", "failed_at", "added_at")
 
 
 class Store:
@@ -67,15 +88,46 @@ class Store:
         self._create()
 
     def _create(self) -> None:
+        from extractor.core.errors import ExtractorError
+        existing = {r[0] for r in self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+        version = None
+        if "meta" in existing:
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            version = int(row[0]) if row and str(row[0]).isdigit() else (row[0] if row else None)
+        if version is not None and version != SCHEMA_VERSION and not (isinstance(version, int) and version < SCHEMA_VERSION):
+            raise ExtractorError(self.path, f"database schema version {version}, this extractor writes "
+                                            f"{SCHEMA_VERSION}: use a new --out folder")
         for table, ddl in DDL.items():
             self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({ddl})")
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if row is None:
+            if table in existing:  # an older database: add the columns this version writes
+                have = {r[0] for r in self.con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
+                for name, typ in _typed_cols(table):
+                    if name not in have:
+                        self.con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {typ}')
+        if version is None:
             self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-        elif int(row[0]) != SCHEMA_VERSION:
-            from extractor.core.errors import ExtractorError
-            raise ExtractorError(self.path, f"database schema version {row[0]}, this extractor writes "
-                                            f"{SCHEMA_VERSION}: use a new --out folder")
+        elif version != SCHEMA_VERSION:
+            self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        self._comment()
+
+    def _comment(self) -> None:
+        """``COMMENT ON COLUMN`` for every column described in ``data/batch/columns.yaml``."""
+        try:
+            import yaml
+            comments = yaml.safe_load(COMMENTS.read_text(encoding="utf-8")) or {}
+        except (OSError, ValueError):  # pragma: no cover - the package data is missing
+            return
+        for table, cols in comments.items():
+            if table not in DDL:
+                continue
+            names = {n for n, _ in _typed_cols(table)}
+            for col, text in (cols or {}).items():
+                if col == "_table":
+                    self.con.execute(f"COMMENT ON TABLE {table} IS {_sql_str(text)}")
+                elif col in names:
+                    self.con.execute(f'COMMENT ON COLUMN {table}."{col}" IS {_sql_str(text)}')
 
     # -- reading ------------------------------------------------------------------------------------
     def done_ids(self) -> set:
@@ -88,40 +140,100 @@ class Store:
         return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
     # -- writing ------------------------------------------------------------------------------------
-    def write_document(self, out: dict, path: str, seconds: float = 0.0) -> None:
-        """Write one document's extraction (the JSON of spec/output.md) in one transaction."""
+    def write_document(self, out: dict, path: str, seconds: float = 0.0, source: Optional[dict] = None) -> None:
+        """Write one document's extraction (the JSON of spec/output.md) in one transaction: its rows, its
+        text and sentences, and ``path`` as its first source (``source``: provenance of that input)."""
+        from extractor.batch.dedup import fingerprint, text_key
         doc = out["document"]
         doc_id = doc["id"]
         region = doc.get("region") or {}
+        text = out.get("text") or ""
+        sents = sentence_rows(text, out.get("sections") or [], out.get("page_starts"))
+        starts = [s["start"] for s in sents]
+        quantities = out.get("quantities") or []
+        qrows = []
+        for i, q in enumerate(quantities):
+            k = _sentence_at(starts, sents, q.get("start"))
+            qrows.append(dict(q, doc_id=doc_id, idx=i, sentence=k, sentence_text=sents[k]["text"] if k is not None else None))
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
-            for table in ("sections", "quantities", "measures", "indicators", "documents"):
+            for table in DOC_TABLES:
                 con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
             con.execute("DELETE FROM errors WHERE path = ? OR doc_id = ?", [path, doc_id])
             self._insert("sections", [dict(s, doc_id=doc_id) for s in out.get("sections") or []])
-            self._insert("quantities", [dict(q, doc_id=doc_id, idx=i) for i, q in enumerate(out.get("quantities") or [])])
+            self._insert("quantities", qrows)
             self._insert("measures", [dict(m, doc_id=doc_id, idx=i) for i, m in enumerate(out.get("measures") or [])])
             inds = rows_of(out)
             for row, ind in zip(inds, out.get("indicators") or []):
-                row["quantity"] = ind.get("quantity")
+                qi = ind.get("quantity")
+                row["quantity"] = qi
                 row["note"] = ind.get("note")
+                q = quantities[qi] if isinstance(qi, int) and 0 <= qi < len(quantities) else None
+                anchor = q.get("start") if q else ind.get("start")
+                k = _sentence_at(starts, sents, anchor)
+                row["sentence"] = k
+                row["sentence_text"] = sents[k]["text"] if k is not None else None
+                row["section"] = ind.get("section") or (q.get("section") if q else None)
+                if q and q.get("max") is not None and ind.get("max") is None and q.get("value"):
+                    row["max"] = float(q["max"]) * float(ind.get("value") or 0) / float(q["value"])
+                else:
+                    row["max"] = ind.get("max")
             self._insert("indicators", inds)
+            self._insert("texts", [{"doc_id": doc_id, "text": text}])
+            self._insert("sentences", [dict(s, doc_id=doc_id) for s in sents])
+            src = dict(source or {})
+            src.setdefault("format", doc.get("format"))
+            if isinstance(src.get("meta"), dict):
+                src["meta"] = json.dumps(src["meta"], ensure_ascii=False, default=str)
+            self._insert("document_sources", [dict(src, doc_id=doc_id, source=doc.get("source") or path,
+                                                   relation="original")])
             self._insert("documents", [{
                 "doc_id": doc_id, "source": doc.get("source") or path, "format": doc.get("format"),
                 "title": doc.get("title"), "genre": doc.get("genre"), "year": doc.get("year"),
                 "region": region.get("name"), "region_code": region.get("code"), "city": region.get("city"),
                 "province": region.get("province"), "level": region.get("level"),
                 "issuers": json.dumps(doc.get("issuers") or [], ensure_ascii=False), "pages": doc.get("pages"),
-                "chars": len(out.get("text") or ""), "n_sections": len(out.get("sections") or []),
-                "n_quantities": len(out.get("quantities") or []), "n_measures": len(out.get("measures") or []),
+                "chars": len(text), "n_sections": len(out.get("sections") or []),
+                "n_quantities": len(quantities), "n_measures": len(out.get("measures") or []),
                 "n_indicators": len(out.get("indicators") or []), "seconds": round(seconds, 4),
                 "meta": json.dumps(out.get("meta") or {}, ensure_ascii=False, default=str),
+                "text_sha256": out.get("text_sha256") or text_key(text),
+                "fingerprint": out.get("fingerprint") or fingerprint(text),
+                "n_sources": 1,
             }])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
+
+    def add_source(self, doc_id: str, path: str, relation: str = "duplicate", similarity: Optional[float] = None,
+                   source: Optional[dict] = None) -> None:
+        """Record ``path`` as another source of the stored document ``doc_id`` (a duplicate of it)."""
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("DELETE FROM document_sources WHERE doc_id = ? AND source = ?", [doc_id, path])
+            con.execute("DELETE FROM errors WHERE path = ?", [path])
+            row = dict(source or {}, doc_id=doc_id, source=path, relation=relation, similarity=similarity)
+            if isinstance(row.get("meta"), dict):
+                row["meta"] = json.dumps(row["meta"], ensure_ascii=False, default=str)
+            self._insert("document_sources", [row])
+            con.execute("UPDATE documents SET n_sources = (SELECT count(*) FROM document_sources s "
+                        "WHERE s.doc_id = documents.doc_id) WHERE doc_id = ?", [doc_id])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def sources(self) -> dict:
+        """``{source: input_id}`` of every recorded source (the sha256 of its bytes or text when it was read)."""
+        return {r[0]: r[1] for r in self.con.execute("SELECT source, input_id FROM document_sources").fetchall()}
+
+    def fingerprints(self) -> list:
+        """``(doc_id, text_sha256, fingerprint, year, region_code, title)`` of every stored document."""
+        return self.con.execute("SELECT doc_id, text_sha256, fingerprint, year, region_code, title "
+                                "FROM documents").fetchall()
 
     def write_error(self, path: str, doc_id: Optional[str], stage: str, error_class: str, message: str) -> None:
         con = self.con
@@ -140,7 +252,7 @@ class Store:
         if not rows:
             return
         import pyarrow as pa
-        cols = [(name, typ) for name, typ in _typed_cols(table) if name not in ("extracted_at", "failed_at")]
+        cols = [(name, typ) for name, typ in _typed_cols(table) if name not in TIMESTAMPS]
         arrays = {name: pa.array([_cell(r.get(name), typ) for r in rows], type=_ARROW[typ]()) for name, typ in cols}
         self.con.register("_rows", pa.table(arrays))
         try:
@@ -177,6 +289,40 @@ class Store:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def sentence_rows(text: str, sections: list, page_starts=None) -> list[dict]:
+    """The sentences of ``text`` with their innermost section and page (rows of the ``sentences`` table)."""
+    import bisect
+
+    from extractor.stages.sentences import split
+    spans = sorted(((s.get("start") or 0, s.get("end") or 0, s.get("level") or 0, s.get("id")) for s in sections),
+                   key=lambda t: (t[0], t[2]))
+    rows = []
+    for i, (a, b) in enumerate(split(text)):
+        sec = None
+        for s0, e0, lvl, sid in spans:
+            if s0 > a:
+                break
+            if a < e0:
+                sec = sid  # later (deeper or later-starting) sections that contain it win
+        page = bisect.bisect_right(page_starts, a) if page_starts else None
+        rows.append({"idx": i, "start": a, "end": b, "text": text[a:b], "section": sec, "page": page or None})
+    return rows
+
+
+def _sentence_at(starts: list, sents: list, offset) -> Optional[int]:
+    """Index of the sentence containing ``offset`` (the nearest one before it when between sentences)."""
+    import bisect
+    if offset is None or not starts:
+        return None
+    k = bisect.bisect_right(starts, int(offset)) - 1
+    return max(k, 0)
+
+
+def _sql_str(text) -> str:
+    """A SQL string literal (single quotes doubled): for the few statements that take no parameters."""
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 def _typed_cols(table: str) -> list[tuple[str, str]]:
