@@ -4,7 +4,7 @@ Two documents are the same report when their normalised texts (whitespace, punct
 equal, or when their shingle sketches are close (:data:`THRESHOLD` estimated Jaccard similarity; a PDF's
 reconstructed text and the .docx it was printed from differ by running headers, page numbers and line breaks)
 and their year and region, when both are known, agree, and they state the same numbers (at most
-:data:`MAX_NUMBER_DIFF` of their distinct numbers differ: a revised report with other figures, or a sister
+:data:`MAX_NUMBER_DIFF` of their numbers differ: a revised report with other figures, or a sister
 report built on the same template, is not a duplicate). A duplicate is not extracted again: it becomes one more
 row of ``document_sources`` for the stored document.
 """
@@ -20,7 +20,7 @@ K = 128  # sketch size: the K smallest shingle hashes
 SHINGLE = 8  # characters per shingle
 THRESHOLD = 0.8  # estimated Jaccard similarity of two sketches that makes a duplicate
 STRICT_THRESHOLD = 0.9  # … when the year or region of one of them is unknown
-MAX_NUMBER_DIFF = 0.01  # share of distinct numbers that may differ between two copies (page numbers, footers)
+MAX_NUMBER_DIFF = 0.005  # share of the numbers that may differ between two copies (page numbers, footers)
 _NUMBER = regex.compile(r"\d+(?:\.\d+)?")
 _DROP = regex.compile(r"[\s\p{P}\p{S}\p{Z}\p{Cc}\p{Cf}]+")
 
@@ -46,8 +46,8 @@ def sketch(text: str, k: int = K) -> list[int]:
 
 
 def numbers(text: str) -> list[str]:
-    """The distinct numbers of two digits or more stated in the text (NFKC), sorted."""
-    return sorted({m for m in _NUMBER.findall(unicodedata.normalize("NFKC", text or "")) if len(m) >= 2})
+    """The numbers of two digits or more stated in the text (NFKC), sorted, with repeats."""
+    return sorted(m for m in _NUMBER.findall(unicodedata.normalize("NFKC", text or "")) if len(m) >= 2)
 
 
 def fingerprint(text: str) -> str:
@@ -56,8 +56,11 @@ def fingerprint(text: str) -> str:
 
 
 def same_numbers(a: Iterable[str], b: Iterable[str]) -> bool:
-    a, b = set(a), set(b)
-    return len(a ^ b) <= MAX_NUMBER_DIFF * len(a | b)
+    """Whether two texts state the same numbers (as multisets), but for :data:`MAX_NUMBER_DIFF` of them."""
+    from collections import Counter
+    ca, cb = Counter(a), Counter(b)
+    diff = sum(((ca - cb) + (cb - ca)).values())
+    return diff <= MAX_NUMBER_DIFF * max(sum(ca.values()), sum(cb.values()))
 
 
 def similarity(a: Iterable[int], b: Iterable[int], k: int = K) -> float:

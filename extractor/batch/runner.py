@@ -25,6 +25,7 @@ DEFAULT_TIMEOUT = 300.0  # seconds per document
 DEFAULT_MEMORY_MB = 4096  # address-space limit per worker
 WATCHDOG_GRACE = 30.0  # seconds past the time limit before the parent replaces a stuck worker
 MAX_CRASHES = 2  # a document that kills its worker this often is an error row
+SNAPSHOT_SECONDS = 60.0  # a running batch refreshes its Parquet snapshot this often
 
 
 @dataclass
@@ -320,6 +321,8 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
     workers = workers or os.cpu_count() or 1
     from extractor.batch.dedup import Index
     with Store(out_dir) as store:
+        if parquet and not (store.dir / "parquet" / "documents.parquet").exists():
+            store.export_parquet()  # a first snapshot, so readers never meet a locked folder without one
         done = store.done_ids()
         failed = store.failed_paths()
         sources = store.sources()
@@ -372,8 +375,15 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
                     yield item
 
         provenance: dict = {}
+        last_snapshot = [time.monotonic()]
 
         def on_result(res: dict) -> None:
+            _write_result(res)
+            if parquet and time.monotonic() - last_snapshot[0] > SNAPSHOT_SECONDS:
+                store.export_parquet()  # readers (query, compare) read this while the database is locked
+                last_snapshot[0] = time.monotonic()
+
+        def _write_result(res: dict) -> None:
             if res["ok"]:
                 out = res["out"]
                 d = out["document"]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 from typing import Optional
 
@@ -45,7 +46,7 @@ DDL = {
                  'part VARCHAR, category VARCHAR, "start" BIGINT, "end" BIGINT'),
     "quantities": ('doc_id VARCHAR, idx INTEGER, text VARCHAR, "start" BIGINT, "end" BIGINT, value DOUBLE, '
                    '"max" DOUBLE, unit VARCHAR, qualifier VARCHAR, kind VARCHAR, period VARCHAR, subject VARCHAR, '
-                   'section VARCHAR, page INTEGER, sentence INTEGER, sentence_text VARCHAR'),
+                   'section VARCHAR, page INTEGER, sentence INTEGER, sentence_text VARCHAR, row_id VARCHAR'),
     "measures": ('doc_id VARCHAR, idx INTEGER, text VARCHAR, "start" BIGINT, "end" BIGINT, name VARCHAR, '
                  'type VARCHAR, section VARCHAR, category VARCHAR, part VARCHAR, page INTEGER'),
     "indicators": ('doc_id VARCHAR, source VARCHAR, region_code VARCHAR, region VARCHAR, city VARCHAR, '
@@ -53,7 +54,7 @@ DDL = {
                    'name_zh VARCHAR, category VARCHAR, value DOUBLE, unit VARCHAR, qualifier VARCHAR, '
                    'period VARCHAR, evidence VARCHAR, page INTEGER, "start" BIGINT, "end" BIGINT, '
                    'confidence DOUBLE, method VARCHAR, quantity INTEGER, note VARCHAR, "max" DOUBLE, section VARCHAR, '
-                   'sentence INTEGER, sentence_text VARCHAR'),
+                   'sentence INTEGER, sentence_text VARCHAR, idx INTEGER, row_id VARCHAR'),
     "errors": ("path VARCHAR, doc_id VARCHAR, stage VARCHAR, error_class VARCHAR, message VARCHAR, "
                "failed_at TIMESTAMP DEFAULT current_timestamp"),
     "texts": "doc_id VARCHAR PRIMARY KEY, text VARCHAR",
@@ -73,19 +74,60 @@ TIMESTAMPS = ("extracted_at", "failed_at", "added_at")
 class Store:
     """The DuckDB database of one batch output folder."""
 
-    def __init__(self, out_dir, read_only: bool = False):
+    def __init__(self, out_dir, read_only: bool = False, wait: float = 0.0, snapshot: bool = True):
+        """``read_only``: for readers (query, compare, show, run's table). While a batch writes to the folder,
+        its database is locked: a reader waits up to ``wait`` seconds for the lock, then reads the Parquet
+        snapshot the batch keeps in ``DIR/parquet/`` (``snapshot``, with a note on stderr: :attr:`note`), else
+        fails with one line saying so."""
         import duckdb
         self.dir = Path(out_dir)
         self.path = self.dir / DB_NAME
+        self.note = None
         if read_only:
             if not self.path.exists():
                 from extractor.core.errors import InputNotFound
                 raise InputNotFound(self.path, "no batch database here (run `extractor batch ... --out DIR` first)")
-            self.con = duckdb.connect(str(self.path), read_only=True)
-            return
+            deadline = time.monotonic() + max(0.0, float(wait or 0))
+            while True:
+                try:
+                    self.con = duckdb.connect(str(self.path), read_only=True)
+                    return
+                except duckdb.IOException as exc:
+                    if "lock" not in str(exc).lower():
+                        raise
+                    if time.monotonic() < deadline:
+                        time.sleep(0.5)
+                        continue
+                    self._open_snapshot(snapshot, wait)
+                    return
         self.dir.mkdir(parents=True, exist_ok=True)
         self.con = duckdb.connect(str(self.path))
         self._create()
+
+    def _open_snapshot(self, allowed: bool, wait: float) -> None:
+        """An in-memory copy of the Parquet snapshot, or a one-line error when there is none."""
+        import duckdb
+
+        from extractor.core.errors import ExtractorError
+        pq = self.dir / "parquet"
+        files = {t: pq / f"{t}.parquet" for t in TABLES}
+        if not allowed or not all(f.exists() for t, f in files.items() if t in ("documents", "indicators")):
+            raise ExtractorError(self.dir, "another batch is writing to this folder (its database is locked) and "
+                                           "there is no snapshot in parquet/ yet; wait for it to finish, or use "
+                                           f"--wait SECONDS{' (waited %gs)' % wait if wait else ''}")
+        self.con = duckdb.connect(":memory:")
+        for table, f in files.items():
+            if f.exists():
+                self.con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet({_sql_str(f)})")
+            else:
+                self.con.execute(f"CREATE TABLE {table} ({DDL[table]})")
+        self.con.execute(f"CREATE TABLE meta ({DDL['meta']})")
+        import datetime
+        when = datetime.datetime.fromtimestamp(files["documents"].stat().st_mtime).strftime("%H:%M:%S")
+        self.note = (f"note: another batch is writing to {self.dir}; reading its snapshot parquet/ of {when} "
+                     f"({self.count('documents')} documents; --wait SECONDS to wait for the database instead)")
+        import sys
+        print(self.note, file=sys.stderr)
 
     def _create(self) -> None:
         from extractor.core.errors import ExtractorError
@@ -154,7 +196,8 @@ class Store:
         qrows = []
         for i, q in enumerate(quantities):
             k = _sentence_at(starts, sents, q.get("start"))
-            qrows.append(dict(q, doc_id=doc_id, idx=i, sentence=k, sentence_text=sents[k]["text"] if k is not None else None))
+            qrows.append(dict(q, doc_id=doc_id, idx=i, sentence=k, sentence_text=sents[k]["text"] if k is not None else None,
+                              row_id=row_id(doc_id, "q", i)))
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
@@ -165,7 +208,8 @@ class Store:
             self._insert("quantities", qrows)
             self._insert("measures", [dict(m, doc_id=doc_id, idx=i) for i, m in enumerate(out.get("measures") or [])])
             inds = rows_of(out)
-            for row, ind in zip(inds, out.get("indicators") or []):
+            for n, (row, ind) in enumerate(zip(inds, out.get("indicators") or [])):
+                row["idx"], row["row_id"] = n, row_id(doc_id, "i", n)
                 qi = ind.get("quantity")
                 row["quantity"] = qi
                 row["note"] = ind.get("note")
@@ -309,6 +353,12 @@ def sentence_rows(text: str, sections: list, page_starts=None) -> list[dict]:
         page = bisect.bisect_right(page_starts, a) if page_starts else None
         rows.append({"idx": i, "start": a, "end": b, "text": text[a:b], "section": sec, "page": page or None})
     return rows
+
+
+def row_id(doc_id: str, kind: str, idx: int) -> str:
+    """The id ``extractor show`` takes: 12 characters of the doc_id, ``:``, ``i`` (indicator) or ``q``
+    (quantity) and the row's position in the document (``3f9a1c07d2be:i4``)."""
+    return f"{doc_id[:12]}:{kind}{idx}"
 
 
 def _sentence_at(starts: list, sents: list, offset) -> Optional[int]:

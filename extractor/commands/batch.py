@@ -16,6 +16,7 @@ def add_batch_options(p) -> None:
     p.add_argument("--text-column", help="text column of tabular corpora (default: full_text/content/text)")
     p.add_argument("--id-column", help="id column of tabular corpora (default: the row number)")
     p.add_argument("--no-parquet", action="store_true", help="do not write the Parquet copies")
+    p.add_argument("--strict", action="store_true", help="exit with code 1 when any input failed")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--debug", action="store_true", help="show full tracebacks")
 
@@ -26,7 +27,8 @@ def register(sub) -> None:
                                    "(CSV, JSONL, Parquet with a text column) into DIR/extractor.duckdb and "
                                    "DIR/parquet/. A second run skips what is done; failures become rows of the "
                                    "errors table.")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="file, folder, glob, list of paths or tabular corpus")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="file, folder, glob, list of paths or URLs, tabular corpus, URL, or - for stdin")
     p.add_argument("--out", "-o", required=True, metavar="DIR", help="output folder")
     add_batch_options(p)
     p.set_defaults(func=run)
@@ -50,7 +52,15 @@ def print_summary(summary, out_dir, file=None) -> None:
     print(f"output: {out_dir}/extractor.duckdb, {out_dir}/parquet/", file=file)
 
 
+def exit_code(args, summary) -> int:
+    """1 with ``--strict`` when an input failed (the summary says which), else 0."""
+    if getattr(args, "strict", False) and summary.failed:
+        print(f"extractor: {summary.failed} input(s) failed (--strict)", file=sys.stderr)
+        return 1
+    return 0
+
+
 def run(args) -> int:
     summary = batch_from_args(args, args.inputs)
     print_summary(summary, args.out)
-    return 0
+    return exit_code(args, summary)

@@ -39,7 +39,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from extractor.batch import export
-    from extractor.batch.compare import check, header, resolve, select, widen
+    from extractor.batch.compare import check, resolve, select, widen
     from extractor.batch.store import Store
     fmt = export.format_of(args.output, args.format)
     with Store(args.dir, read_only=True) as store:
@@ -78,5 +78,11 @@ def run(args) -> int:
         out = Path(args.chart_out) if args.chart_out else Path(args.dir) / f"chart-{args.chart.replace('*', '_')}.png"
         path = chart(table, args.chart, out, args.years, args.regions, args.periods)
         print(f"chart: {path}", file=sys.stderr)
-    _ = header
+        from extractor.output.viz import use_cjk_font
+        if use_cjk_font() is None:
+            print(FONT_WARNING, file=sys.stderr)
     return 0
+
+
+FONT_WARNING = ("warning: no Chinese font is installed, so the chart's labels show empty boxes; install one "
+                "(Debian/Ubuntu: sudo apt-get install fonts-noto-cjk; then rm -rf ~/.cache/matplotlib)")
