@@ -105,7 +105,7 @@ def process(item: WorkItem, timeout: Optional[float] = DEFAULT_TIMEOUT) -> dict:
             report = pipeline.run(doc)
         elif item.data is not None:
             from extractor.ingest import load
-            doc = load(item.path, data=item.data)
+            doc = load(item.path, data=item.data, suffix=item.prov.get("suffix"))
             doc.meta = dict(doc.meta or {}, **item.meta)
             stage = "extract"
             report = pipeline.run(doc)
@@ -310,12 +310,18 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
               scheduler: Optional[str] = None, timeout: Optional[float] = DEFAULT_TIMEOUT,
               memory_mb: Optional[int] = DEFAULT_MEMORY_MB, retry_errors: bool = False,
               text_column: Optional[str] = None, id_column: Optional[str] = None, quiet: bool = False,
-              parquet: bool = True) -> Summary:
+              parquet: bool = True, url_column: Optional[str] = None, fetcher=None) -> Summary:
     """Extract every input into ``out_dir`` (``extractor.duckdb`` + ``parquet/``); see the module docstring.
 
     Inputs already in the store (same ``doc_id``) are skipped; inputs that failed before are skipped too
     unless ``retry_errors``. ``workers`` defaults to the machine's cores; ``workers=1`` runs in this process.
+    URLs are fetched here, in the parent, one at a time per host (``fetcher``: an
+    :class:`~extractor.ingest.fetch.Fetcher`, default a polite one); their bytes are kept in ``DIR/fetched/``.
     """
+    inputs = list(inputs)
+    stdin = None
+    if any(str(i) == "-" for i in inputs):
+        stdin = sys.stdin.buffer.read()
     t0 = time.perf_counter()
     summary = Summary()
     workers = workers or os.cpu_count() or 1
@@ -331,14 +337,15 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
         def plan():
             """``(action, item, error)`` for every input: ``work``, ``skip`` (done before), ``dup`` (its bytes or
             text are a stored document's, from another input), ``error`` (cannot be read as documents)."""
-            for item in iter_inputs(inputs, text_column=text_column, id_column=id_column):
+            for item in iter_inputs(inputs, text_column=text_column, id_column=id_column, url_column=url_column,
+                                    stdin=stdin):
                 if item.error is not None:
                     yield "error", item, _err(item, getattr(item.error, "stage", "ingest"), type(item.error).__name__,
                                               getattr(item.error, "cause", str(item.error)))
                     continue
                 if item.doc_id is None and item.text is None and item.data is None:
                     item.doc_id = file_hash(item.path)
-                if item.path in sources and sources[item.path] in (item.doc_id, None):
+                if item.path in sources and (item.doc_id is None or sources[item.path] in (item.doc_id, None)):
                     yield "skip", item, None
                 elif item.doc_id is not None and item.doc_id in done:
                     yield "dup", item, None
@@ -355,6 +362,31 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
         same_bytes: dict = {}  # doc_id → later inputs of this run with the same bytes / text
         outcome: dict = {}  # doc_id → the stored doc_id (itself or the one it duplicates), or the error result
 
+        fetch_state = {"fetcher": fetcher}
+
+        def fetch_item(item) -> bool:
+            """Fetch a URL input: its bytes, provenance and raw copy in DIR/fetched/; False (an error row) on failure."""
+            from extractor.core.errors import ExtractorError
+            from extractor.ingest.fetch import Fetcher
+            if fetch_state["fetcher"] is None:
+                fetch_state["fetcher"] = Fetcher()
+            try:
+                got = fetch_state["fetcher"].fetch(item.prov["url"])
+            except ExtractorError as exc:
+                early_errors.append(_err(item, getattr(exc, "stage", "fetch"), type(exc).__name__, exc.cause))
+                return False
+            import hashlib
+            item.data = got.data
+            item.doc_id = hashlib.sha256(got.data).hexdigest()
+            raw = store.dir / "fetched" / f"{item.doc_id}{got.suffix or '.bin'}"
+            raw.parent.mkdir(exist_ok=True)
+            if not raw.exists():
+                tmp = raw.with_name("." + raw.name + ".tmp")
+                tmp.write_bytes(got.data)
+                os.replace(tmp, raw)
+            item.prov.update(got.provenance(), raw_path=str(raw), suffix=got.suffix)
+            return True
+
         def work():
             seen = set()
             for action, item, err in plan():
@@ -364,6 +396,12 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
                 elif action == "skip":
                     summary.skipped += 1
                 elif action == "dup":
+                    store.add_source(item.doc_id, item.path, "duplicate", 1.0, item.source_row())
+                    sources[item.path] = item.doc_id
+                    summary.duplicates += 1
+                elif item.prov.get("url") and item.data is None and not fetch_item(item):
+                    continue  # the fetch failed: an error row
+                elif item.doc_id is not None and item.doc_id in done:
                     store.add_source(item.doc_id, item.path, "duplicate", 1.0, item.source_row())
                     sources[item.path] = item.doc_id
                     summary.duplicates += 1

@@ -61,7 +61,8 @@ DDL = {
     "sentences": 'doc_id VARCHAR, idx INTEGER, "start" BIGINT, "end" BIGINT, text VARCHAR, section VARCHAR, page INTEGER',
     "document_sources": ("doc_id VARCHAR, source VARCHAR, relation VARCHAR, similarity DOUBLE, format VARCHAR, "
                          "bytes_sha256 VARCHAR, meta VARCHAR, url VARCHAR, fetched_at VARCHAR, http_status INTEGER, "
-                         "content_type VARCHAR, added_at TIMESTAMP DEFAULT current_timestamp, input_id VARCHAR"),
+                         "content_type VARCHAR, added_at TIMESTAMP DEFAULT current_timestamp, input_id VARCHAR, "
+                         "raw_path VARCHAR"),
 }
 TABLES = ["documents", "sections", "quantities", "measures", "indicators", "errors", "texts", "sentences",
           "document_sources"]

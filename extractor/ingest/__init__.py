@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from pathlib import Path
 from typing import Optional, Union
 
@@ -70,18 +71,37 @@ def sniff(data: bytes, suffix: str) -> str:
     return "unsupported"
 
 
-def load(path: Union[str, Path], password: Optional[str] = None, data: Optional[bytes] = None) -> Document:
+def load(path: Union[str, Path], password: Optional[str] = None, data: Optional[bytes] = None,
+         suffix: Optional[str] = None) -> Document:
     """Read a report (text, Markdown, PDF, HTML or Word) into a :class:`Document`.
 
+    ``path`` may also be ``-`` (the bytes of standard input), an ``http(s)://`` URL (fetched politely, see
+    :mod:`extractor.ingest.fetch`) or ``corpus.csv#3`` (a row of a tabular corpus, see
+    :mod:`extractor.ingest.tabular`). ``data``: the bytes, already read; ``suffix``: the file type they
+    have when ``path`` does not say it (``.pdf``).
     Raises an :class:`~extractor.errors.ExtractorError` subclass naming the file and the cause for
     missing, empty, corrupt, encrypted, image-only or unsupported input.
     """
     src = str(path)
     if data is None:
-        data = read_bytes(path)
+        if src == "-":
+            data = sys.stdin.buffer.read()
+            if not data:
+                raise errors.EmptyDocument("<stdin>", "nothing on standard input")
+        elif src[:8].lower().startswith(("http://", "https://")):
+            from extractor.ingest.fetch import fetch
+            got = fetch(src)
+            data, suffix = got.data, suffix or got.suffix
+        elif "#" in src and not Path(src).exists():
+            from extractor.ingest.tabular import read_row, split_ref
+            if split_ref(src) is not None:
+                return read_row(src)
+            data = read_bytes(path)
+        else:
+            data = read_bytes(path)
     elif not data:
         raise errors.EmptyDocument(src, "empty file (0 bytes)")
-    suffix = Path(src).suffix.lower()
+    suffix = (suffix or Path(src).suffix).lower()
     kind = sniff(data, suffix)
     doc_id = sha256(data)
     if kind == "text":
