@@ -214,7 +214,10 @@ def iter_inputs(inputs, text_column: Optional[str] = None, id_column: Optional[s
 
     def emit_any(p: Path):
         if p.is_dir():
+            outputs = {db.parent for db in p.rglob("extractor.duckdb")}  # batch output folders are not inputs
             for q in sorted(p.rglob("*")):
+                if outputs and any(parent in outputs for parent in q.parents):
+                    continue
                 if q.is_file() and not q.name.startswith(".") and (
                         q.suffix.lower() in supported or q.suffix.lower() in TABULAR_SUFFIXES):
                     yield from emit_file(q)
