@@ -20,6 +20,7 @@ from typing import Iterable, Optional
 
 from extractor.batch.inputs import WorkItem, file_hash, iter_inputs
 from extractor.batch.store import Store
+from extractor.core.errors import ExtractorError
 
 DEFAULT_TIMEOUT = 300.0  # seconds per document
 DEFAULT_MEMORY_MB = 4096  # address-space limit per worker
@@ -52,7 +53,18 @@ class Summary:
 
 # ------------------------------------------------------------------------------------------ workers
 
-class _Timeout(Exception):
+class StoreFailed(ExtractorError):
+    """A write to the batch output failed (disk full, read-only, I/O error); what was committed is kept."""
+
+    def __init__(self, where, exc: BaseException, doc: Optional[str]):
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        on = f" while storing {doc}" if doc else ""
+        super().__init__(where, f"write failed{on}: {reason}; the documents committed before are kept "
+                                "(free space or fix the folder, then run the same command again to resume)")
+        self.summary = None
+
+
+class _Timeout(BaseException):  # not an Exception: no stage may catch it and call it a stage failure
     pass
 
 
@@ -76,15 +88,10 @@ def die_with_parent(parent_pid: Optional[int] = None) -> bool:
 
 def _init_worker(memory_mb: Optional[int], parent_pid: Optional[int] = None) -> None:
     """Worker start: die with the parent, memory limit, default SIGINT handling left to the parent."""
+    from extractor.core.isolate import set_memory_limit
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent(parent_pid)
-    if memory_mb:
-        try:
-            import resource
-            limit = int(memory_mb) * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        except (ImportError, ValueError, OSError):  # pragma: no cover - platform without RLIMIT_AS
-            pass
+    set_memory_limit(memory_mb)
 
 
 def process(item: WorkItem, timeout: Optional[float] = DEFAULT_TIMEOUT) -> dict:
@@ -314,7 +321,8 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
     """Extract every input into ``out_dir`` (``extractor.duckdb`` + ``parquet/``); see the module docstring.
 
     Inputs already in the store (same ``doc_id``) are skipped; inputs that failed before are skipped too
-    unless ``retry_errors``. ``workers`` defaults to the machine's cores; ``workers=1`` runs in this process.
+    unless ``retry_errors``. ``workers`` defaults to the machine's cores; documents always run in worker
+    processes under the memory limit (``memory_mb=None`` with one worker runs them in this process).
     URLs are fetched here, in the parent, one at a time per host (``fetcher``: an
     :class:`~extractor.ingest.fetch.Fetcher`, default a polite one); their bytes are kept in ``DIR/fetched/``.
     """
@@ -339,6 +347,9 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
             text are a stored document's, from another input), ``error`` (cannot be read as documents)."""
             for item in iter_inputs(inputs, text_column=text_column, id_column=id_column, url_column=url_column,
                                     stdin=stdin):
+                if item.error is not None and not retry_errors and item.path in failed:
+                    yield "skip", item, None  # failed before (a broken corpus row): recorded already
+                    continue
                 if item.error is not None:
                     yield "error", item, _err(item, getattr(item.error, "stage", "ingest"), type(item.error).__name__,
                                               getattr(item.error, "cause", str(item.error)))
@@ -416,10 +427,16 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
         last_snapshot = [time.monotonic()]
 
         def on_result(res: dict) -> None:
-            _write_result(res)
-            if parquet and time.monotonic() - last_snapshot[0] > SNAPSHOT_SECONDS:
-                store.export_parquet()  # readers (query, compare) read this while the database is locked
-                last_snapshot[0] = time.monotonic()
+            try:
+                _write_result(res)
+                if parquet and time.monotonic() - last_snapshot[0] > SNAPSHOT_SECONDS:
+                    store.export_parquet()  # readers (query, compare) read this while the database is locked
+                    last_snapshot[0] = time.monotonic()
+            except StoreFailed:
+                raise
+            except Exception as exc:  # disk full, read-only, I/O error: stop, keep what was committed
+                raise StoreFailed(store.path, exc, res["path"]) from exc
+            progress.advance(res["ok"])
 
         def _write_result(res: dict) -> None:
             if res["ok"]:
@@ -447,21 +464,21 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
                 summary.errors.append(res)
                 if res.get("doc_id"):
                     outcome[res["doc_id"]] = res
-            progress.advance(res["ok"])
 
         def with_provenance(items):
             for item in items:
                 provenance[item.path] = item.source_row()
                 yield item
 
+        failure: Optional[StoreFailed] = None
         try:
             if n_todo == 0:
                 for _ in work():  # count the skipped and duplicate inputs
                     pass
             elif engine == "dask":
                 _run_dask(with_provenance(work()), workers, timeout, scheduler, on_result)
-            elif workers <= 1 or n_todo == 1:
-                _serial(with_provenance(work()), timeout, on_result)
+            elif (workers <= 1 or n_todo == 1) and not memory_mb:
+                _serial(with_provenance(work()), timeout, on_result)  # no memory limit asked: in this process
             else:
                 _run_processes(with_provenance(work()), workers, timeout, memory_mb, on_result)
             for res in early_errors:
@@ -478,9 +495,18 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
                         store.write_error(item.path, doc_id, res["stage"], res["error_class"], res["message"])
                         summary.failed += 1
                         summary.errors.append(res)
+        except StoreFailed as exc:
+            failure = exc
         finally:
             progress.close()
-            if parquet:
-                store.export_parquet()
+            if parquet and failure is None:
+                try:
+                    store.export_parquet()
+                except OSError as exc:
+                    failure = StoreFailed(store.dir / "parquet", exc, None)
+    summary.seconds = time.perf_counter() - t0
+    if failure is not None:
+        failure.summary = summary
+        raise failure
     summary.seconds = time.perf_counter() - t0
     return summary

@@ -23,11 +23,13 @@ at any moment leaves each document either complete or absent; a restart skips th
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 from pathlib import Path
 from typing import Optional
 
+from extractor.core import jsonio
 from extractor.output.table import COLUMNS, rows_of
 
 SCHEMA_VERSION = 2
@@ -81,6 +83,9 @@ class Store:
         snapshot the batch keeps in ``DIR/parquet/`` (``snapshot``, with a note on stderr: :attr:`note`), else
         fails with one line saying so."""
         import duckdb
+
+        from extractor.batch.sqlsafe import connect_readonly, database_problem
+        from extractor.core.errors import ExtractorError
         self.dir = Path(out_dir)
         self.path = self.dir / DB_NAME
         self.note = None
@@ -91,24 +96,44 @@ class Store:
             deadline = time.monotonic() + max(0.0, float(wait or 0))
             while True:
                 try:
-                    self.con = duckdb.connect(str(self.path), read_only=True)
+                    self.con = connect_readonly(self.path)
                     return
-                except duckdb.IOException as exc:
-                    if "lock" not in str(exc).lower():
+                except ExtractorError as exc:
+                    if "lock" not in str(exc.__cause__ or "").lower():
                         raise
                     if time.monotonic() < deadline:
                         time.sleep(0.5)
                         continue
                     self._open_snapshot(snapshot, wait)
                     return
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(self.path))
-        self._create()
+        if self.dir.exists() and not self.dir.is_dir():
+            raise ExtractorError(self.dir, "--out must be a folder, and this is a file")
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a parent is a file, a read-only file system, no permission
+            raise ExtractorError(self.dir, f"cannot create the output folder: {exc.strerror or exc}") from exc
+        try:
+            self.con = duckdb.connect(str(self.path))
+            self._create()
+        except duckdb.Error as exc:
+            raise ExtractorError(self.path, database_problem(exc)) from exc
+
+    def query(self, sql: str, params=None):
+        """A reading statement's result as a DataFrame (writing statements are refused on every connection)."""
+        import duckdb
+
+        from extractor.batch.sqlsafe import check_read_only
+        check_read_only(self.con, sql)
+        try:
+            return self.con.execute(sql, params or []).df()
+        except duckdb.Error as exc:
+            raise ExtractorError(None, f"query failed: {str(exc).splitlines()[0]}") from exc
 
     def _open_snapshot(self, allowed: bool, wait: float) -> None:
         """An in-memory copy of the Parquet snapshot, or a one-line error when there is none."""
         import duckdb
 
+        from extractor.batch.sqlsafe import READ_ONLY_CONFIG, quote_literal
         from extractor.core.errors import ExtractorError
         pq = self.dir / "parquet"
         files = {t: pq / f"{t}.parquet" for t in TABLES}
@@ -119,10 +144,12 @@ class Store:
         self.con = duckdb.connect(":memory:")
         for table, f in files.items():
             if f.exists():
-                self.con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet({_sql_str(f)})")
+                self.con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet({quote_literal(str(f))})")
             else:
                 self.con.execute(f"CREATE TABLE {table} ({DDL[table]})")
         self.con.execute(f"CREATE TABLE meta ({DDL['meta']})")
+        for key, value in READ_ONLY_CONFIG.items():  # the same limits as a read-only database connection
+            self.con.execute(f"SET {key} = {str(value).lower()}")
         import datetime
         when = datetime.datetime.fromtimestamp(files["documents"].stat().st_mtime).strftime("%H:%M:%S")
         self.note = (f"note: another batch is writing to {self.dir}; reading its snapshot parquet/ of {when} "
@@ -157,6 +184,7 @@ class Store:
 
     def _comment(self) -> None:
         """``COMMENT ON COLUMN`` for every column described in ``data/batch/columns.yaml``."""
+        from extractor.batch.sqlsafe import quote_ident, quote_literal
         try:
             import yaml
             comments = yaml.safe_load(COMMENTS.read_text(encoding="utf-8")) or {}
@@ -168,9 +196,9 @@ class Store:
             names = {n for n, _ in _typed_cols(table)}
             for col, text in (cols or {}).items():
                 if col == "_table":
-                    self.con.execute(f"COMMENT ON TABLE {table} IS {_sql_str(text)}")
+                    self.con.execute(f"COMMENT ON TABLE {table} IS {quote_literal(str(text))}")
                 elif col in names:
-                    self.con.execute(f'COMMENT ON COLUMN {table}."{col}" IS {_sql_str(text)}')
+                    self.con.execute(f"COMMENT ON COLUMN {table}.{quote_ident(col)} IS {quote_literal(str(text))}")
 
     # -- reading ------------------------------------------------------------------------------------
     def done_ids(self) -> set:
@@ -202,8 +230,13 @@ class Store:
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
-            for table in DOC_TABLES:
-                con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+            # the same source with other bytes (a corrected file re-batched) is replaced, never kept beside
+            stale = [r[0] for r in con.execute("SELECT doc_id FROM documents WHERE source = ? AND doc_id <> ?",
+                                               [doc.get("source") or path, doc_id]).fetchall()]
+            for old in [doc_id] + stale:
+                for table in DOC_TABLES:
+                    con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [old])
+            con.execute("DELETE FROM document_sources WHERE source = ?", [doc.get("source") or path])
             con.execute("DELETE FROM errors WHERE path = ? OR doc_id = ?", [path, doc_id])
             self._insert("sections", [dict(s, doc_id=doc_id) for s in out.get("sections") or []])
             self._insert("quantities", qrows)
@@ -230,7 +263,7 @@ class Store:
             src = dict(source or {})
             src.setdefault("format", doc.get("format"))
             if isinstance(src.get("meta"), dict):
-                src["meta"] = json.dumps(src["meta"], ensure_ascii=False, default=str)
+                src["meta"] = jsonio.dumps(src["meta"], default=str)
             self._insert("document_sources", [dict(src, doc_id=doc_id, source=doc.get("source") or path,
                                                    relation="original")])
             self._insert("documents", [{
@@ -242,7 +275,7 @@ class Store:
                 "chars": len(text), "n_sections": len(out.get("sections") or []),
                 "n_quantities": len(quantities), "n_measures": len(out.get("measures") or []),
                 "n_indicators": len(out.get("indicators") or []), "seconds": round(seconds, 4),
-                "meta": json.dumps(out.get("meta") or {}, ensure_ascii=False, default=str),
+                "meta": jsonio.dumps(out.get("meta") or {}, default=str),
                 "text_sha256": out.get("text_sha256") or text_key(text),
                 "fingerprint": out.get("fingerprint") or fingerprint(text),
                 "n_sources": 1,
@@ -262,7 +295,7 @@ class Store:
             con.execute("DELETE FROM errors WHERE path = ?", [path])
             row = dict(source or {}, doc_id=doc_id, source=path, relation=relation, similarity=similarity)
             if isinstance(row.get("meta"), dict):
-                row["meta"] = json.dumps(row["meta"], ensure_ascii=False, default=str)
+                row["meta"] = jsonio.dumps(row["meta"], default=str)
             self._insert("document_sources", [row])
             con.execute("UPDATE documents SET n_sources = (SELECT count(*) FROM document_sources s "
                         "WHERE s.doc_id = documents.doc_id) WHERE doc_id = ?", [doc_id])
@@ -308,15 +341,36 @@ class Store:
 
     # -- export -------------------------------------------------------------------------------------
     def export_parquet(self) -> Path:
-        """Parquet files of every table in ``DIR/parquet/`` (each written to a temp file, then renamed)."""
+        """Parquet files of every table in ``DIR/parquet/`` (each written to a temp file, then renamed).
+
+        Rows stream from DuckDB as Arrow batches into pyarrow's writer: no path is ever part of an SQL string.
+        """
         pq = self.dir / "parquet"
         pq.mkdir(exist_ok=True)
+        cur = self.con.cursor()  # its own connection: a caller's unfinished result does not block the stream
+        try:
+            self._export_tables(cur, pq)
+        finally:
+            cur.close()
+        return pq
+
+    def _export_tables(self, cur, pq: Path) -> None:
+        import pyarrow.parquet as papq
         for table in TABLES:
             final = pq / f"{table}.parquet"
             tmp = pq / f".{table}.parquet.tmp"
-            self.con.execute(f"COPY (SELECT * FROM {table} ORDER BY ALL) TO '{tmp}' (FORMAT PARQUET)")
+            rel = cur.sql(f"SELECT * FROM {table} ORDER BY ALL")
+            reader = rel.to_arrow_reader(65536) if hasattr(rel, "to_arrow_reader") else rel.fetch_arrow_reader(65536)
+            try:
+                with papq.ParquetWriter(str(tmp), reader.schema) as writer:
+                    for batch in reader:
+                        writer.write_batch(batch)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+            finally:
+                reader.close()  # the connection takes no other statement while a stream is open
             os.replace(tmp, final)
-        return pq
 
     def indicator_frame(self):
         import pandas as pd
@@ -371,11 +425,6 @@ def _sentence_at(starts: list, sents: list, offset) -> Optional[int]:
     return max(k, 0)
 
 
-def _sql_str(text) -> str:
-    """A SQL string literal (single quotes doubled): for the few statements that take no parameters."""
-    return "'" + str(text).replace("'", "''") + "'"
-
-
 def _typed_cols(table: str) -> list[tuple[str, str]]:
     out = []
     for part in DDL[table].split(","):
@@ -404,11 +453,12 @@ def _cell(v, typ: str = "VARCHAR"):
     if v is None:
         return None
     if isinstance(v, (dict, list)):
-        return json.dumps(v, ensure_ascii=False)
+        return jsonio.dumps(v)
     if typ == "VARCHAR" and not isinstance(v, str):
         return str(v)
     if typ in ("INTEGER", "BIGINT"):
         return int(v)
     if typ == "DOUBLE":
-        return float(v)
+        v = float(v)
+        return v if math.isfinite(v) else None
     return v

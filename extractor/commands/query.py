@@ -27,15 +27,9 @@ def register(sub) -> None:
 
 def query(out_dir, sql: str, wait: float = 0.0):
     """The result of ``sql`` on the batch database of ``out_dir`` as a DataFrame (read-only connection)."""
-    import duckdb
-
     from extractor.batch.store import Store
-    from extractor.core.errors import ExtractorError
     with Store(out_dir, read_only=True, wait=wait) as store:
-        try:
-            return store.con.execute(sql).df()
-        except duckdb.Error as exc:
-            raise ExtractorError(None, f"query failed: {str(exc).splitlines()[0]}") from exc
+        return store.query(sql)
 
 
 def run(args) -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extractor.commands.batch import add_batch_options, batch_from_args, exit_code, print_summary
+from extractor.commands.batch import add_batch_options, exit_code, print_summary, run_and_summarise
 
 
 def register(sub) -> None:
@@ -28,11 +28,11 @@ def run(args) -> int:
     out = Path(args.out)
     if out.suffix.lower() in export.FORMATS and out.suffix.lower() != ".txt" and not args.export:
         args.export, args.out = str(out), str(out.with_suffix(""))
-    summary = batch_from_args(args, args.inputs)
+    summary = run_and_summarise(args)
     with Store(args.out, read_only=True) as store:
         df = store.indicator_frame()
-        docs = store.con.execute("SELECT source, region, year, genre, n_quantities, n_indicators FROM documents "
-                                 "ORDER BY source").df()
+        docs = store.query("SELECT source, region, year, genre, n_quantities, n_indicators FROM documents "
+                           "ORDER BY source")
     export.write(df, Path(args.out) / "indicators.csv", "csv", bom=not args.no_bom)
     if args.export:
         export.write(df, args.export, bom=not args.no_bom)

@@ -5,8 +5,8 @@ Stages may add fields; the JSON keeps the spec's field names and order first.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Optional
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Optional
 
 
 @dataclass
@@ -106,3 +106,18 @@ class IndicatorValue:
         if isinstance(v, float) and v.is_integer():
             d["value"] = int(v)
         return d
+
+
+def as_dict(item: Any) -> dict:
+    """The JSON dict of a fact (``to_dict()``), or the dict itself."""
+    if isinstance(item, dict):
+        return item
+    if hasattr(item, "to_dict"):
+        return item.to_dict()
+    raise TypeError(f"cannot serialise {type(item).__name__}")
+
+
+def from_dict(cls, data: dict):
+    """A fact of class ``cls`` from its JSON dict (keys the class does not know are dropped)."""
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names})

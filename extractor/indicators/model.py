@@ -33,10 +33,10 @@ def _fold(s: str) -> str:
     return re.sub(r"\d+(?:\.\d+)?", "0", s)
 
 
-def predict(catalogue_name: str, texts: list) -> Optional[list]:
-    """(label, probability) per text, or None when the model is not trained."""
+def predict(catalogue_name: str, texts: list, settings=None) -> Optional[list]:
+    """(label, probability) per text, or None when the model is not trained (or ``settings`` say rules only)."""
     name = FAMILIES.get(catalogue_name)
-    model = models.get(name) if name else None
+    model = models.get(name, settings) if name else None
     if model is None or not texts:
         return None
     probs = model.predict_proba(texts)

@@ -33,9 +33,9 @@ import yaml
 from extractor.indicators.catalogue import QMARK, Catalogue, Indicator, for_genre
 from extractor.core.document import Document
 from extractor.core.facts import IndicatorValue
+from extractor.stages.index import SectionIndex
+from extractor.text.sentences import bounds as sentence_bounds
 
-SENT_END = "。；;！？!?\n"
-CLAUSE_END = SENT_END + "，,：:"
 DISTRIBUTE = re.compile(r"(?:均|都|全部|分别)(?:为|达到?|实现|保持在?|超过|在)\s*$")
 CHANGE_ONLY = re.compile(r"^[\s、，,（(]*(?:增加值|增速|总额|收入)?(?:同比|比上年|较上年|比去年|按可比价格计算)?\s*(?:实际|名义|年均)?(?:增长|增加|下降|减少|提高|上升|回落|降低)\s*$")
 LEVEL_ONLY = re.compile(r"^[\s、，,]*(?:总量|规模)?(?:达到|达|突破|迈上|为|实现|增至|提高到|提高至|提升至|提升到|增加到|增长到|跃升至|跃升到|超过|首次突破|稳定在)\s*(?:20\d\d年的?)?\s*$")
@@ -90,10 +90,7 @@ def _contexts(work: str, spans: list[tuple[int, int]]) -> list[_Ctx]:
     res: dict = {}
     for i in order:
         ws, we = spans[i]
-        ss = max(work.rfind(c, 0, ws) for c in SENT_END) + 1
-        se = min([p for p in (work.find(c, we) for c in SENT_END) if p >= 0] or [len(work)])
-        cs = max(work.rfind(c, 0, ws) for c in CLAUSE_END) + 1
-        ce = min([p for p in (work.find(c, we) for c in CLAUSE_END) if p >= 0] or [len(work)])
+        ss, se, cs, ce = sentence_bounds(work, ws, we)
         item = max(cs, prev_end_in_clause.get(cs, cs))
         prev_end_in_clause[cs] = we
         res[i] = _Ctx(ws, we, ss, se, cs, ce, item)
@@ -307,27 +304,6 @@ def _period_year(q, part: Optional[str], genre: Optional[str], year: Optional[in
     return period, year
 
 
-def _section_of(sections: list, offset: int):
-    best = None
-    for s in sections or []:
-        if s.start <= offset < s.end and (best is None or s.level >= best.level):
-            best = s
-    return best
-
-
-def _titles(sections: list, offset: int) -> str:
-    """The titles of the sections enclosing ``offset`` (outermost first)."""
-    return " / ".join(s.title or "" for s in sorted((s for s in sections or [] if s.start <= offset < s.end),
-                                                     key=lambda s: s.level))
-
-
-def _part_of(sections: list, offset: int) -> Optional[str]:
-    s = _section_of(sections, offset)
-    while s is not None and s.part is None and s.parent is not None:
-        s = next((x for x in sections if x.id == s.parent), None)
-    return s.part if s is not None else None
-
-
 def candidates_for(cat: Catalogue, work: str, c: _Ctx, q, qi: int, category: Optional[str], economy: bool) -> list[_Cand]:
     """Every indicator that fits one quantity, best first."""
     shared = _distribute(cat, work, c, q, qi)
@@ -374,9 +350,14 @@ def _out_of_scope(work: str, c: _Ctx, level: Optional[str]) -> Optional[str]:
     return next((w for w in words if w in item), None)
 
 
-def map_indicators(doc: Document, meta: dict, sections: list, quantities: list, use_model: bool = True) -> list:
+def map_indicators(doc: Document, meta: dict, sections, quantities: list, use_model: bool = True,
+                   settings=None) -> list:
+    """Indicator rows of one document; ``sections`` a list or a :class:`SectionIndex`; ``settings.catalogue``
+    (when set) replaces the genre's catalogue, ``settings.use_models=False`` keeps to the rules."""
     genre = (meta or {}).get("genre")
-    cat = for_genre(genre)
+    cat = getattr(settings, "catalogue", None) or for_genre(genre)
+    use_model = use_model and getattr(settings, "use_models", True)
+    index = SectionIndex.of(sections)
     if cat is None or not quantities:
         return []
     year = (meta or {}).get("year")
@@ -389,7 +370,7 @@ def map_indicators(doc: Document, meta: dict, sections: list, quantities: list, 
     unmapped: list[int] = []
     resp = _respectively(cat, work, ctxs, quantities)
     for qi, (q, c) in enumerate(zip(quantities, ctxs)):
-        part = _part_of(sections, q.start)
+        part = index.part_at(q.start)
         if genre == "fazhi" and part in ("plans", "shortcomings"):
             continue
         if genre == "fazhi" and q.period == "target" and TARGET_WORDS.search(work[c.sent_start:c.ws]):
@@ -403,7 +384,7 @@ def map_indicators(doc: Document, meta: dict, sections: list, quantities: list, 
         if qi in resp:
             chosen.append(resp[qi])
             continue
-        sec = _section_of(sections, q.start)
+        sec = index.section_at(q.start)
         cands = candidates_for(cat, work, c, q, qi, sec.category if sec else None, economy)
         if not cands:
             unmapped.append(qi)
@@ -413,16 +394,16 @@ def map_indicators(doc: Document, meta: dict, sections: list, quantities: list, 
         else:
             chosen.append(cands[0])
     if use_model and unmapped:
-        chosen.extend(_model_candidates(cat, doc, work, quantities, ctxs, unmapped))
+        chosen.extend(_model_candidates(cat, doc, work, quantities, ctxs, unmapped, settings))
     chosen = _sum_parts(chosen, quantities, ctxs)
     rows = []
     for cand in chosen:
         q = quantities[cand.qi]
         c = ctxs[cand.qi]
-        part = _part_of(sections, q.start)
+        part = index.part_at(q.start)
         para = work[work.rfind("\n", 0, c.ws) + 1: (work.find("\n", c.we) + 1 or len(work) + 1) - 1]
         para_left = work[work.rfind("\n", 0, c.ws) + 1:c.ws]
-        period, y = _period_year(q, part, genre, year, work[c.sent_start:c.ws], para, _titles(sections, q.start), para_left)
+        period, y = _period_year(q, part, genre, year, work[c.sent_start:c.ws], para, index.titles_at(q.start), para_left)
         a, b = cand.span
         s, e = doc.working.to_source(min(a, c.ws), max(b, c.we))
         s, e = min(s, q.start), max(e, q.end)
@@ -500,13 +481,14 @@ def _one_per(rows: list[IndicatorValue], chosen: list[_Cand], key_fields: list, 
     return out
 
 
-def _model_candidates(cat: Catalogue, doc: Document, work: str, quantities: list, ctxs: list, unmapped: list) -> list[_Cand]:
+def _model_candidates(cat: Catalogue, doc: Document, work: str, quantities: list, ctxs: list, unmapped: list,
+                      settings=None) -> list[_Cand]:
     try:
         from extractor.indicators import model as indicator_model
     except ImportError:  # pragma: no cover
         return []
     texts = [indicator_model.context_text(work, ctxs[i].sent_start, ctxs[i].ws, ctxs[i].we, quantities[i]) for i in unmapped]
-    preds = indicator_model.predict(cat.name, texts)
+    preds = indicator_model.predict(cat.name, texts, settings)
     if not preds:
         return []
     out = []

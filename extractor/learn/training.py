@@ -21,15 +21,15 @@ import hashlib
 import io
 import json
 import logging
-import os
 from pathlib import Path
 from typing import Optional
 
+from extractor.core import settings
 from extractor.ml import models
 from extractor.ml.models import ANNOTATIONS, ROOT
 
 log = logging.getLogger(__name__)
-SHARED = Path(os.environ.get("EXTRACTOR_SHARED", ROOT.parent / "shared"))
+SHARED = Path(settings.from_env().shared_dir or ROOT.parent / "shared")  # EXTRACTOR_SHARED, read in core.settings
 PARTS_TSV = ANNOTATIONS / "parts.tsv"
 SENTENCES_TSV = ANNOTATIONS / "sentences.tsv"
 SYNTH_LABELS = ANNOTATIONS / "synthetic" / "labels.jsonl"

@@ -21,7 +21,6 @@ import functools
 import hashlib
 import json
 import logging
-import os
 import platform
 import warnings
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from typing import Callable, Optional
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
-MODELS_DIR = Path(os.environ.get("EXTRACTOR_MODELS", ROOT / "models"))
+MODELS_DIR = ROOT / "models"  # the default; Settings.models_dir (EXTRACTOR_MODELS) overrides it
 ANNOTATIONS = ROOT / "corpora" / "annotations"
 
 #: types that skops may load from our model files; anything else is refused
@@ -255,30 +254,41 @@ def _current_annotations_hash(name: str) -> Optional[str]:
 _NOTED: set = set()
 
 
-@functools.lru_cache(maxsize=None)
-def get(name: str):
-    """The loaded model ``name`` (cached), or None (rules only; noted once in the log)."""
-    if os.environ.get("EXTRACTOR_NO_MODELS"):
+def get(name: str, settings=None):
+    """The loaded model ``name`` (cached), or None (rules only; noted once in the log).
+
+    ``settings`` (:class:`~extractor.core.settings.Settings`): ``use_models=False`` gives None,
+    ``models_dir`` says where the models are (default: :data:`MODELS_DIR`)."""
+    if settings is not None and not settings.use_models:
         return None
+    models_dir = getattr(settings, "models_dir", None)
+    return _get(name, Path(models_dir) if models_dir else MODELS_DIR)
+
+
+@functools.lru_cache(maxsize=None)
+def _get(name: str, models_dir: Path):  # noqa: D103
     _ensure_registered()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the hash check is for `extractor train` and tests, not for every run
-            model = load(name, check_data=False)
+            model = load(name, models_dir=models_dir, check_data=False)
     except ModelError as exc:
         log.warning("%s; using rules only", exc)
         return None
     if model is None and name not in _NOTED:
         _NOTED.add(name)
-        log.warning("no trained model %s in %s: using rules only (run `extractor train`)", name, MODELS_DIR)
+        log.warning("no trained model %s in %s: using rules only (run `extractor train`)", name, models_dir)
     return model
 
 
-def predict(name: str, texts: list) -> Optional[list]:
+get.cache_clear = _get.cache_clear  # type: ignore[attr-defined]
+
+
+def predict(name: str, texts: list, settings=None) -> Optional[list]:
     """``[(label, probability)]`` for each text, or None without a model."""
     if not texts:
         return []
-    model = get(name)
+    model = get(name) if settings is None else get(name, settings)
     if model is None:
         return None
     proba = model.predict_proba(texts)
@@ -287,8 +297,8 @@ def predict(name: str, texts: list) -> Optional[list]:
     return [(str(classes[i]), float(proba[k, i])) for k, i in enumerate(idx)]
 
 
-def predict_one(name: str, text: str) -> Optional[tuple]:
-    out = predict(name, [text])
+def predict_one(name: str, text: str, settings=None) -> Optional[tuple]:
+    out = predict(name, [text], settings)
     return out[0] if out else None
 
 

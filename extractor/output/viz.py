@@ -22,13 +22,15 @@ with indicator 3 (``q``/``m``/``s`` + index for the others) marked, scrolled to 
 from __future__ import annotations
 
 import html
-import json
 from functools import lru_cache
 from pathlib import Path
 from string import Template
-from typing import Any, Optional, Union
+from typing import Any, Optional
 
-__all__ = ["render_html", "write_html", "notebook_html", "as_report_dict", "use_cjk_font", "KINDS"]
+from extractor.core import jsonio
+from extractor.core.facts import as_dict
+
+__all__ = ["render_html", "notebook_html", "as_report_dict", "use_cjk_font", "KINDS"]
 
 #: the page template, its stylesheet and script (inlined into every page)
 ASSETS = Path(__file__).resolve().parents[1] / "data" / "review"
@@ -51,7 +53,6 @@ def _template(name: str) -> Template:
 
 def as_report_dict(report: Any) -> dict:
     """The ``spec/output.md`` JSON dict of a Report (or the dict itself, unchanged)."""
-    from extractor.output.report import as_dict
     return as_dict(report)
 
 
@@ -246,7 +247,7 @@ def _outline(items: dict) -> str:
 
 
 def _json_for_script(obj: Any) -> str:
-    s = json.dumps(obj, ensure_ascii=False, default=str)
+    s = jsonio.dumps(obj, default=str)
     return s.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
@@ -295,13 +296,6 @@ def render_html(report: Any, title: Optional[str] = None) -> str:
         body=body,
         data=_json_for_script(script_data),
     )
-
-
-def write_html(report: Any, path: Union[str, Path], title: Optional[str] = None) -> Path:
-    """Write the review page of ``report`` to ``path`` (UTF-8) and return the path."""
-    path = Path(path)
-    path.write_text(render_html(report, title=title), encoding="utf-8")
-    return path
 
 
 def notebook_html(report: Any, height: int = 640) -> str:

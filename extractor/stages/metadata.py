@@ -104,8 +104,8 @@ def detect_genre(work: str, title: Optional[str]) -> str:
 # -- year -------------------------------------------------------------------------------------------
 
 def _cn_year(s: str) -> Optional[int]:
-    from extractor.stages.quantities import tables  # the numeral tables of data/quantities/numerals.yaml
-    digits = tables().digits
+    from extractor.text.cardinals import digits as numeral_digits  # data/quantities/numerals.yaml
+    digits = numeral_digits()
     d = "".join(str(digits[c]) if c in digits else ("0" if c == "○" else c) for c in s)
     return int(d) if re.fullmatch(r"(19|20)\d\d", d) else None
 

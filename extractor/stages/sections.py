@@ -33,6 +33,7 @@ import regex
 import yaml
 
 from extractor.core.facts import Section
+from extractor.text.cardinals import cn_integer
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sections"
 log = logging.getLogger(__name__)
@@ -48,9 +49,7 @@ def cn_number(s: str) -> Optional[int]:
         return int(s)
     if len(s) == 1 and "①" <= s <= "⑳":
         return ord(s) - ord("①") + 1
-    from extractor.stages.quantities import parse_chinese  # the numeral tables of data/quantities/numerals.yaml
-    value = parse_chinese(s)
-    return int(value) if value is not None and value == int(value) else None
+    return cn_integer(s)  # the numeral table of data/quantities/numerals.yaml
 
 
 # ---------------------------------------------------------------- rules (data files)
@@ -260,21 +259,11 @@ def _mixed_segments(wt: str, a: int, b: int) -> Optional[list]:
     return None
 
 
-def part_at(sections: list, offset: int) -> Optional[str]:
-    """The report part at a document offset: the innermost section's part, or its top-level section's
-    segment where that section names two parts."""
-    best, top = None, None
-    for s in sections:
-        if s.start <= offset < s.end:
-            if best is None or s.level > best.level:
-                best = s
-            if s.level == 1:
-                top = s
-    if top is not None and top.segments:
-        for a, b, p in top.segments:
-            if a <= offset < b:
-                return p
-    return best.part if best else None
+def part_at(sections, offset: int) -> Optional[str]:
+    """The report part at a document offset (:meth:`extractor.stages.index.SectionIndex.part_at`; build the
+    index once when asking many times)."""
+    from extractor.stages.index import SectionIndex
+    return SectionIndex.of(sections).part_at(offset)
 
 
 def _unnumbered(text: str, r: _Rules, cue_lines: dict, has_top: bool, first_numbered: int,
@@ -369,7 +358,6 @@ def build_tree(heads: list[Heading]) -> list[_Node]:
     """Nest headings by their numbering (see the module docstring); returns nodes in document order."""
     nodes: list[_Node] = []
     stack: list[_Node] = []
-    para_end = -1
     for h in heads:
         # run-in items live inside their paragraph: close those of an earlier paragraph
         if stack and stack[-1].h.inline and h.start >= stack[-1].h.line_end:
@@ -397,7 +385,6 @@ def build_tree(heads: list[Heading]) -> list[_Node]:
             parent.children.append(node)
         nodes.append(node)
         stack.append(node)
-        para_end = max(para_end, h.line_end)
     return nodes
 
 
@@ -443,12 +430,12 @@ def part_text(title: str, body: str, limit: int = 600) -> str:
     return f"{title} ‖ {body[:limit]}"
 
 
-def _part_by_model(title: str, body: str) -> Optional[tuple[str, float]]:
+def _part_by_model(title: str, body: str, settings=None) -> Optional[tuple[str, float]]:
     try:
         from extractor.ml import models
     except ImportError:  # pragma: no cover
         return None
-    return models.predict_one("part", part_text(title, body))
+    return models.predict_one("part", part_text(title, body), settings)
 
 
 # ---------------------------------------------------------------- main entry
@@ -462,8 +449,9 @@ def _layout(doc, work) -> list:
     return out
 
 
-def find_sections(doc, use_model: bool = True) -> list[Section]:
-    """The section tree of ``doc`` (a Document, or a plain text) as a flat list in document order."""
+def find_sections(doc, use_model: bool = True, settings=None) -> list[Section]:
+    """The section tree of ``doc`` (a Document, or a plain text) as a flat list in document order.
+    ``settings`` (:class:`~extractor.core.settings.Settings`) says which part classifier to use, if any."""
     if isinstance(doc, str):
         from extractor.text.normalize import normalize
         work = normalize(doc)
@@ -531,7 +519,7 @@ def find_sections(doc, use_model: bool = True) -> list[Section]:
                       title_start=ts, title_end=te)
         by_node[id(nd)] = sec
         out.append(sec)
-    _assign_parts(nodes, by_node, wt, ends, use_model)
+    _assign_parts(nodes, by_node, wt, ends, use_model, settings)
     _assign_categories(nodes, by_node, wt, ends)
     for sec in out:
         if sec.segments:
@@ -567,16 +555,16 @@ def _preamble_title(wt: str, a: int, b: int) -> tuple[int, int]:
     return first or (a, a)
 
 
-def _assign_parts(nodes, by_node, wt, ends, use_model):
+def _assign_parts(nodes, by_node, wt, ends, use_model, settings=None):
     r = rules()
-    prev_part = None
+    prev_part = None  # the part the previous top-level section's own heading names (never an inherited one)
     for i, nd in enumerate(nodes):
         sec = by_node[id(nd)]
         if nd.parent is not None:
             continue
         title = wt[nd.h.title_start:nd.h.title_end]
         body = wt[nd.h.title_end:ends[i]]
-        part = _part_by_rule(title)
+        part = named = _part_by_rule(title)
         if part == "plans" and _part_by_rule(title, only="results"):
             seg = _mixed_segments(wt, nd.h.title_end, ends[i])
             if seg:
@@ -586,13 +574,16 @@ def _assign_parts(nodes, by_node, wt, ends, use_model):
         elif prev_part in r.inherit_after:
             sec.part, sec.confidence, sec.method = prev_part, 0.6, "rule"
         else:
-            pred = _part_by_model(title, body) if use_model else None
+            pred = _part_by_model(title, body, settings) if use_model else None
             if pred:
                 sec.part, sec.confidence, sec.method = pred[0], round(float(pred[1]), 3), "model"
             else:
                 part, conf = _part_by_body(body)
                 sec.part, sec.confidence, sec.method = part or "other", min(conf, 0.5), "rule"
-        prev_part = sec.part
+        # only a part named by a heading carries over to the next top-level section: a section classified
+        # as plans by the model or its body cues (perhaps wrongly) passes it to its own subsections only,
+        # and an inherited part is not inherited again
+        prev_part = named
     for nd in nodes:  # subsections inherit; a subsection headed as the duties section is leadership
         if nd.parent is None:
             continue
