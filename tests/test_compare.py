@@ -165,6 +165,13 @@ def test_unknown_ids_and_regions_are_errors(table, indicators, regions, message)
         check(table, indicators, regions)
 
 
+def test_categories_select_their_indicators(table):
+    table = table.assign(category=["disputes", "disputes", "disputes", "mediation", "disputes", "disputes", "disputes"])
+    assert set(select(table, ["mediation"])["indicator"]) == {"mediation.success_rate"}
+    assert set(select(table, ["disputes.*"], periods=["all"])["indicator"]) == {RA, "reconsideration.correction_rate"}
+    check(table, ["disputes.*", "leadership"])
+
+
 def test_known_ids_and_regions_pass(table):
     check(table, ["reconsideration.*", RA, "output.gdp_growth"], ["山东省", "370306", "周村区"])
 

@@ -50,6 +50,19 @@ def is_default_period(period) -> bool:
 
 # ------------------------------------------------------------------------------------------ checks
 
+def known_categories() -> set:
+    from extractor.indicators.catalogue import catalogue, names
+    return {c.get("id") for name in names() for c in catalogue(name).categories if c.get("id")}
+
+
+def _matches(indicator, category, pattern: str) -> bool:
+    """An indicator id matches a pattern (id or glob), or its category does (``disputes`` / ``disputes.*``)."""
+    if fnmatch.fnmatchcase(str(indicator), pattern):
+        return True
+    cat = pattern[:-2] if pattern.endswith(".*") else pattern
+    return isinstance(category, str) and fnmatch.fnmatchcase(category, cat)
+
+
 def known_ids() -> dict:
     """``{indicator id: Indicator}`` of every catalogue."""
     from extractor.indicators.catalogue import catalogue, names
@@ -65,7 +78,10 @@ def check(table: pd.DataFrame, indicators=None, regions=None) -> None:
     from extractor.core.errors import ExtractorError
     ids = set(known_ids()) | set(table["indicator"].dropna().astype(str)) if "indicator" in table else set(known_ids())
     bad = []
+    cats = known_categories() | (set(table["category"].dropna().astype(str)) if "category" in table else set())
     for pat in _split(indicators):
+        if any(fnmatch.fnmatchcase(c, pat[:-2] if pat.endswith(".*") else pat) for c in cats):
+            continue  # a category: every indicator of it
         if any(ch in pat for ch in "*?["):
             if not any(fnmatch.fnmatchcase(i, pat) for i in ids):
                 bad.append((pat, difflib.get_close_matches(pat.rstrip("*.?"), sorted({i.split(".")[0] + ".*" for i in ids}), 3, 0.5)))
@@ -93,12 +109,14 @@ def check(table: pd.DataFrame, indicators=None, regions=None) -> None:
 # ------------------------------------------------------------------------------------------ selection
 
 def select(table: pd.DataFrame, indicators=None, years=None, regions=None, periods=None) -> pd.DataFrame:
-    """Rows of the long indicator table for the given indicators (ids, globs like ``reconsideration.*``),
+    """Rows of the long indicator table for the given indicators (ids, globs like ``reconsideration.*``, or
+    category ids: ``disputes``),
     years, regions (name, code, city or province) and periods (default: every period but targets; ``all``)."""
     df = table
     inds = _split(indicators)
     if inds:
-        df = df[df["indicator"].map(lambda i: any(fnmatch.fnmatchcase(str(i), p) for p in inds))]
+        cats = df["category"] if "category" in df else pd.Series([None] * len(df), index=df.index)
+        df = df[[any(_matches(i, c, p) for p in inds) for i, c in zip(df["indicator"], cats)]]
     yrs = [int(y) for y in _split(years)]
     if yrs:
         df = df[df["year"].isin(yrs)]

@@ -123,6 +123,7 @@ class Store:
         import duckdb
 
         from extractor.batch.sqlsafe import check_read_only
+        from extractor.core.errors import ExtractorError
         check_read_only(self.con, sql)
         try:
             return self.con.execute(sql, params or []).df()
