@@ -295,3 +295,42 @@ def test_real_pdfs_titles_and_no_fused_numbers(shared_dir):
                 (printed[p - 1] if p else set())
             for tok in num.findall(seg):
                 assert tok in allowed, (path.name, p + 1, tok)
+
+
+# -------------------------------------------------------------------------------- inspect
+
+
+def test_inspect_draws_the_pages(tmp_path, capsys):
+    from PIL import Image
+    from extractor.cli import main
+    data, _ = built("ruled_table")
+    pdf = tmp_path / "ruled.pdf"
+    pdf.write_bytes(data)
+    rc = main(["inspect", str(pdf), "--pages", "1-3", "-o", str(tmp_path / "out"), "--ocr", "never"])
+    assert rc == 0
+    files = sorted((tmp_path / "out").glob("*.png"))
+    assert [f.name for f in files] == ["ruled-p001.png"]  # the PDF has one page
+    img = Image.open(files[0]).convert("RGB")
+    colours = {img.getpixel((x, y)) for x in range(0, img.width, 2) for y in range(0, img.height, 2)}
+    assert (0, 90, 220) in colours or any(b > 150 and r < 120 for r, g, b in colours)  # table cells drawn
+    assert any(r > 180 and g < 60 and b < 60 for r, g, b in colours)  # headings in red
+
+
+def test_inspect_bad_input_is_one_line(tmp_path, capsys):
+    from extractor.cli import main
+    txt = tmp_path / "a.txt"
+    txt.write_text("not a pdf", encoding="utf-8")
+    assert main(["inspect", str(txt), "-o", str(tmp_path / "o")]) == 2
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(built("hidden")[0])
+    assert main(["inspect", str(pdf), "--pages", "x-y", "-o", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and all(line.startswith("extractor: ") for line in err)
+
+
+def test_parse_pages():
+    from extractor.commands.inspect import parse_pages
+    assert parse_pages("1-3,5", 10) == [0, 1, 2, 4]
+    assert parse_pages("8-", 10) == [7, 8, 9]
+    assert parse_pages(None, 3) == [0, 1, 2]
+    assert parse_pages("20", 3) == []
