@@ -265,6 +265,7 @@ class RawPage:
     dropped: list = field(default_factory=list)  # (Char, reason): invisible, clipped, white, rotated
     ocr: bool = False  # the characters came from OCR
     image_area: float = 0.0  # share of the page covered by images
+    truncated: bool = False  # a text object longer than pdfium reads (PDFIUM_OBJECT_CHARS): read again
 
 
 def _path_rules(obj, raw, height: float, out: list) -> None:
@@ -354,6 +355,10 @@ def _form_has_image(form, raw, depth: int = 0) -> bool:
     return False
 
 
+#: pdfium reads at most this many characters of one text object (a 50,000-character line is cut there)
+PDFIUM_OBJECT_CHARS = 16383
+
+
 def _pdfium_pages(pdf, pages: Optional[set] = None) -> list:
     """One :class:`RawPage` per page via pypdfium2.
 
@@ -387,6 +392,7 @@ def _pdfium_pages(pdf, pages: Optional[set] = None) -> list:
         raw.FPDFText_GetText(tp.raw, 0, n, ctypes.cast(ubuf, ctypes.POINTER(ctypes.c_ushort)))
         units = ubuf.raw[:2 * n].decode("utf-16-le", "surrogatepass")
         last_obj, font, size, hidden, clip = -1, "", 1.0, None, None
+        run, truncated = 0, False  # characters of the current text object
         get_box, get_origin = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
         rect_p, ox_p, oy_p = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
         for k in range(n):
@@ -407,6 +413,9 @@ def _pdfium_pages(pdf, pages: Optional[set] = None) -> list:
                     continue
             obj_p = raw.FPDFText_GetTextObject(tp.raw, k)
             obj = ctypes.cast(obj_p, ctypes.c_void_p).value
+            run = run + 1 if obj == last_obj else 1
+            if run >= PDFIUM_OBJECT_CHARS:
+                truncated = True
             if obj != last_obj or obj is None:
                 # everything that is the same for the glyphs of one text object, computed once
                 last_obj = obj
@@ -449,7 +458,7 @@ def _pdfium_pages(pdf, pages: Optional[set] = None) -> list:
                 chars.append(c)
             elif not ch.isspace():
                 dropped.append((c, reason))
-        rp = RawPage(i, width, height, chars, dropped=dropped)
+        rp = RawPage(i, width, height, chars, dropped=dropped, truncated=truncated)
         area = 0.0
         L, B, R, T = (ctypes.c_float() for _ in range(4))
         for oi in range(raw.FPDFPage_CountObjects(page.raw)):
@@ -1307,6 +1316,10 @@ def read_raw_pages(data: bytes, src: str, password: Optional[str] = None, engine
                 raise errors.CorruptDocument(src, "corrupt or truncated PDF (no pages)")
             raw_pages = _pdfium_pages(pdf, pages)
             info_title = _info_title(pdf)
+            cut = {rp.index for rp in raw_pages if rp.truncated}
+            if cut:  # pdfium keeps only the first 16,384 characters of a text object: pdfminer reads them all
+                whole = {rp.index: rp for rp in _pdfplumber_pages(data, src, password, cut)}
+                raw_pages = [whole.get(rp.index, rp) for rp in raw_pages]
         except pdfium_error() as exc:  # a page pdfium cannot load
             raise errors.CorruptDocument(src, f"corrupt PDF (a page cannot be read: {exc})") from exc
         finally:
