@@ -439,7 +439,7 @@ def test_a_pdf_line_longer_than_pdfiums_object_limit_is_read_whole(tmp_path):
     p = tmp_path / "long-line.pdf"
     c = canvas.Canvas(str(p), pagesize=(200000, 800))
     t = c.beginText(10, 400)
-    t.setFont("STSong-Light", 4)
+    t.setFont("STSong-Light", 3)  # 150,000 points wide: inside the page
     t.textOut("行政复议案件五十四件" * 5000)  # one text object of 50,000 characters
     c.drawText(t)
     c.showPage()
