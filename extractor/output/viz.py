@@ -43,6 +43,12 @@ _LIST_KEY = {"section": "sections", "measure": "measures", "indicator": "indicat
 
 
 @lru_cache(maxsize=None)
+def _low() -> float:
+    """The one "low confidence" threshold (``data/indicators/normalizer.yaml``)."""
+    from extractor.indicators.normalizer import LOW_CONFIDENCE
+    return LOW_CONFIDENCE
+
+
 def _asset(name: str) -> str:
     return (ASSETS / name).read_text(encoding="utf-8")
 
@@ -151,7 +157,7 @@ def _open_tag(kind: str, key: str, it: dict, first: bool) -> str:
     extra = ""
     if kind == "quantity" and it.get("_free"):
         extra += " free"
-    if kind == "indicator" and isinstance(it.get("confidence"), (int, float)) and it["confidence"] < 0.6:
+    if kind == "indicator" and isinstance(it.get("confidence"), (int, float)) and it["confidence"] < _low():
         extra += " low"
     if it.get("_mismatch"):
         extra += " mismatch"
@@ -233,7 +239,7 @@ def _indicator_rows(items: dict) -> str:
         width = int(round(100 * conf)) if isinstance(conf, (int, float)) else 0
         value = _fmt(it.get("value")) + (f"–{_fmt(it.get('max'))}" if it.get("max") is not None else "")
         cls = ["irow"]
-        if isinstance(conf, (int, float)) and conf < 0.6:
+        if isinstance(conf, (int, float)) and conf < _low():
             cls.append("low")
         if not it["_located"]:
             cls.append("unlocated")
