@@ -146,8 +146,8 @@ def report_dict(db: DB, doc_id: str, text_loader) -> Optional[dict]:
     sections = rows("sections", '"start", "end" DESC' if db.has("sections", "start") else "rowid")
     quantities = rows("quantities", _ordered(db, "quantities"))
     measures = rows("measures", _ordered(db, "measures"))
-    indicators = rows("indicators", "rowid")
-    for lst in (quantities, measures):
+    indicators = rows("indicators", _ordered(db, "indicators"))
+    for lst in (quantities, measures, indicators):
         for it in lst:
             it.pop("idx", None)
     clean = lambda d: {k: _num(v) for k, v in d.items()}  # noqa: E731
