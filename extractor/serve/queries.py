@@ -156,8 +156,19 @@ def report_dict(db: DB, doc_id: str, text_loader) -> Optional[dict]:
     doc = {"id": doc_id, "source": row.get("source"), "title": row.get("title"), "genre": row.get("genre"),
            "year": row.get("year"), "region": region if any(region.values()) else None,
            "pages": row.get("pages"), "format": row.get("format")}
+    sents = {}
+    if db.has("sentences", "start") and db.has("indicators", "sentence"):
+        wanted = sorted({int(i["sentence"]) for i in indicators if isinstance(i.get("sentence"), (int, float))
+                         and not (isinstance(i["sentence"], float) and math.isnan(i["sentence"]))})
+        if wanted:
+            sents = {r["idx"]: (r["start"], r["end"]) for r in db.query(
+                'SELECT idx, "start", "end" FROM sentences WHERE doc_id = ? AND idx IN (SELECT unnest(?))',
+                [doc_id, wanted])}
     inds = []
     for it in indicators:
+        sent = it.get("sentence")
+        if isinstance(sent, (int, float)) and not (isinstance(sent, float) and math.isnan(sent)) and int(sent) in sents:
+            it["sentence_start"], it["sentence_end"] = sents[int(sent)]
         it = clean(it)
         if isinstance(it.get("quantity"), float):
             it["quantity"] = int(it["quantity"])
