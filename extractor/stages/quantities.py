@@ -635,15 +635,20 @@ def _to_quantities(work: Working, source: str, found: list, part_of=None) -> lis
     return res
 
 
-def find_quantities(text: str, subjects: bool = True) -> list[Quantity]:
+def find_quantities(text: str, subjects: bool = True, with_tables: bool = True) -> list[Quantity]:
     """Every quantity of ``text``; offsets index ``text`` itself (``text[q.start:q.end] == q.text``).
 
-    ``subjects=False`` skips naming what each number measures (the only step that may call jieba).
+    ``subjects=False`` skips naming what each number measures (the only step that may call jieba);
+    ``with_tables=False`` reads table cells as prose (no table detection).
     """
     if not text:
         return []
     work = normalize(text)
-    return _to_quantities(work, text, _find(work.text, subjects=subjects))
+    found = _to_quantities(work, text, _find(work.text, subjects=subjects))
+    if with_tables:  # the cells of the text's tables (Markdown, flattened, aligned columns): extractor.stages.tables
+        from extractor.stages.tables import with_text_tables
+        found = with_text_tables(text, found)
+    return found
 
 
 def extract_quantities(doc, sections: list) -> list[Quantity]:
