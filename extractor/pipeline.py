@@ -1,4 +1,4 @@
-"""The extraction pipeline: ingest → normalise → sections → quantities → measures → indicators.
+"""The extraction pipeline: ingest → normalise → sections → quantities → tables → measures → indicators.
 
 Each stage is a plain function in its own module; :func:`extract` runs them in order on one
 document and wraps an unexpected failure in :class:`~extractor.errors.StageError` naming the stage.
@@ -53,21 +53,26 @@ def _locate(doc: Document, sections: list, items: list) -> None:
 def run(doc: Document) -> Report:
     """Run every stage on an ingested document."""
     from extractor.indicators import normalizer as indicators
+    from extractor.indicators import tables as table_indicators
     from extractor.stages import measures
     from extractor.stages import metadata
     from extractor.stages import quantities
     from extractor.stages import sections
+    from extractor.stages import tables
     timings: dict = {}
     meta = _stage("metadata", doc, timings, metadata.detect, doc)
     secs = _stage("sections", doc, timings, sections.find_sections, doc)
     qs = _stage("quantities", doc, timings, quantities.extract_quantities, doc, secs)
+    tabs, qs = _stage("tables", doc, timings, tables.apply, doc, qs)
     _locate(doc, secs, qs)
+    _locate(doc, secs, tabs)
     ms = _stage("measures", doc, timings, measures.find_measures, doc, secs)
     _locate(doc, secs, ms)
-    inds = _stage("indicators", doc, timings, indicators.map_indicators, doc, meta, secs, qs)
+    inds = _stage("indicators", doc, timings, table_indicators.map_with_tables, indicators.map_indicators, doc, meta,
+                  secs, qs, tabs)
     _locate(doc, secs, inds)
     return Report(document=doc, meta=meta, section_list=secs, quantity_list=qs, measure_list=ms,
-                  indicator_list=inds, timings=timings)
+                  indicator_list=inds, timings=timings, table_list=tabs)
 
 
 def extract(path: Union[str, Path, Document], password: Optional[str] = None) -> Report:

@@ -28,7 +28,8 @@ from extractor.core.document import Document
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "metadata"
 
-TITLE_RE = re.compile(r"法治政府建设.{0,20}报告|法治建设.{0,12}报告|依法行政.{0,12}报告|政府工作报告|统计公报|工作报告$")
+TITLE_RE = re.compile(r"法治政府建设.{0,20}报告|法治建设.{0,12}报告|依法行政.{0,12}报告|政府工作报告|统计公报|工作报告$"
+                      r"|政府信息公开.{0,8}报告|政务公开.{0,8}报告|部门预算|单位预算|部门决算|单位决算")
 NOISE_LINE = re.compile(r"位置|首页|当前|>|索引号|发布|来源|时间|字号|字体|打印|分享|欢迎|今天是")
 YEAR_RANGE = re.compile(r"20\d\d\s*[—\-–~至到]+\s*20\d\d")
 

@@ -129,6 +129,18 @@ class Table:
     total_rows: list = field(default_factory=list)
     total_cols: list = field(default_factory=list)
     section: Optional[str] = None
+    subheaders: dict = field(default_factory=dict)  # body row → column labels that head the rows below it
+
+    def column_label(self, row: int, col: int) -> str:
+        """The label of column ``col`` for a body ``row``: the nearest header row above it."""
+        best = None
+        for r in self.subheaders:
+            if r < row and (best is None or r > best):
+                best = r
+        if best is not None:
+            labels = self.subheaders[best]
+            return labels[col] if col < len(labels) else ""
+        return self.columns[col] if col < len(self.columns) else ""
 
     def cell(self, row: int, col: int) -> Optional[TableCell]:
         for c in self.cells:
@@ -141,6 +153,7 @@ class Table:
                 "source": self.source, "start": self.start, "end": self.end, "section": self.section,
                 "n_rows": self.n_rows, "n_cols": self.n_cols, "header_rows": self.header_rows,
                 "stub_cols": self.stub_cols, "header": self.header, "columns": self.columns, "rows": self.rows,
+                "subheaders": {str(k): v for k, v in self.subheaders.items()},
                 "cells": [c.to_dict() for c in self.cells]}
 
     def to_frame(self):
@@ -278,6 +291,8 @@ def _context_before(text: str, start: int, lines: int = 3) -> list[tuple[int, in
     pos = line_start - 1
     while pos > 0 and len(out) < lines:
         ls = text.rfind("\n", 0, pos) + 1
+        if "\t" in text[ls:pos] or "|" in text[ls:pos]:
+            break  # the row of another table
         s, e = _strip_span(text, ls, pos)
         if e > s:
             out.append((s, e))
@@ -322,7 +337,7 @@ def build_table(doc_text: str, src: SourceTable, table_id: str) -> Optional[Tabl
         line = doc_text[s:e]
         if tab.unit is None:
             um = r["unit_line"].search(_fold(line))
-            if um and len(line) <= 40:
+            if um and len(line) <= 40 and (um.start() == 0 or r["caption"].match(line)):
                 tab.unit = line[um.start():um.end()] if len(line) == len(_fold(line)) else line
         cm = r["caption"].search(line)
         if tab.caption is None and cm and len(line) <= 80:
@@ -404,6 +419,21 @@ def build_table(doc_text: str, src: SourceTable, table_id: str) -> Optional[Tabl
             if t and (not parts or parts[-1] != t):
                 parts.append(t)
         tab.rows.append(" / ".join(parts))
+    # a body row of text over the data columns and no figure heads the rows below it (信息内容 | 本年处理决定数量)
+    heads_of = {}
+    cur = [[text_at(h, k) for h in header_rows] for k in range(n_cols)]
+    for row in range(body0, n_rows):
+        data_texts = [text_at(row, k) for k in range(stub_end, n_cols)]
+        if n_cols - stub_end >= 1 and all(t and not _is_number(t) and not _is_empty(t) for t in data_texts) \
+                and len({id(cover.get((row, k))) for k in range(stub_end, n_cols)}) >= 1 \
+                and cover.get((row, stub_end)) is not cover.get((row, 0)) \
+                and len(set(data_texts + [text_at(row, 0)])) > 1:
+            cur = [[text_at(row, k)] for k in range(n_cols)]
+            tab.subheaders[row] = [_clean_label(text_at(row, k)) for k in range(n_cols)]
+            for k in range(n_cols):
+                if (row, k) in cells:
+                    cells[(row, k)].role = "header"
+        heads_of[row] = cur
     # roles and units
     col_units = [_column_unit([text_at(h, k) for h in header_rows]) for k in range(n_cols)]
     table_unit = None
@@ -424,6 +454,8 @@ def build_table(doc_text: str, src: SourceTable, table_id: str) -> Optional[Tabl
         if row < body0:
             c.role = "header"
             continue
+        if c.role == "header":
+            continue
         if col in unit_cols:
             c.role = "unit"
             continue
@@ -439,11 +471,12 @@ def build_table(doc_text: str, src: SourceTable, table_id: str) -> Optional[Tabl
             continue
         num, inner = parsed
         row_unit = next((parse_unit(text_at(row, k)) for k in sorted(unit_cols) if parse_unit(text_at(row, k))), None)
-        unit = inner or col_units[col] or row_unit or _row_unit(tab.rows[row]) \
-            or _pick(table_unit, tab.columns[col]) or ctx_unit or Unit()
+        head = tab.column_label(row, col)
+        cu = _column_unit(heads_of[row][col]) if row in heads_of else col_units[col]
+        unit = inner or cu or row_unit or _row_unit(tab.rows[row]) \
+            or _pick(table_unit, head) or ctx_unit or Unit()
         mult = unit.mult if inner is None else inner.mult
         kind = unit.kind
-        head = tab.columns[col]
         if unit.unit in ("%", "‰") and r["change_header"].search(head.replace(" ", "")):
             kind = "change"
         elif unit.unit in ("%", "‰") and r["rate_header"].search(head):
@@ -516,7 +549,7 @@ def table_quantities(tab: Table, table_index: int) -> list[Quantity]:
         if c.role != "data" or c.value is None:
             continue
         row_label = tab.rows[c.row] if c.row < len(tab.rows) else ""
-        col_label = tab.columns[c.col] if c.col < len(tab.columns) else ""
+        col_label = tab.column_label(c.row, c.col)
         subject = " ".join(x for x in (row_label, col_label) if x)
         if tab.caption:
             subject = f"{subject}（{tab.caption}）" if subject else tab.caption
