@@ -473,7 +473,7 @@ def build_table(doc_text: str, src: SourceTable, table_id: str) -> Optional[Tabl
         row_unit = next((parse_unit(text_at(row, k)) for k in sorted(unit_cols) if parse_unit(text_at(row, k))), None)
         head = tab.column_label(row, col)
         cu = _column_unit(heads_of[row][col]) if row in heads_of else col_units[col]
-        unit = inner or cu or row_unit or _row_unit(tab.rows[row]) \
+        unit = inner or cu or row_unit or _row_unit(tab.rows[row]) or _parent_unit(tab, row, body0, r) \
             or _pick(table_unit, head) or ctx_unit or Unit()
         mult = unit.mult if inner is None else inner.mult
         kind = unit.kind
@@ -523,6 +523,17 @@ def _row_unit(label: str) -> Optional[Unit]:
     if not label:
         return None
     return header_unit(label.split(" / ")[-1])
+
+
+def _parent_unit(tab: Table, row: int, body0: int, r: dict) -> Optional[Unit]:
+    """A 其中/# sub-row without a unit of its own: the unit of the row it is part of."""
+    if not tab.rows[row] or not r["sub_row"].match(tab.rows[row].split(" / ")[-1]):
+        return None
+    for k in range(row - 1, body0 - 1, -1):
+        label = tab.rows[k]
+        if label and not r["sub_row"].match(label.split(" / ")[-1]):
+            return _row_unit(label)
+    return None
 
 
 def _pick(units: Optional[list], head: str) -> Optional[Unit]:
@@ -748,7 +759,7 @@ def detect_aligned(text: str, taken: list) -> list[SourceTable]:
             j += 1
         # a header one field short (no stub header) above the block
         numeric_rows = sum(1 for _, ff in block if sum(_is_number(text[a:b]) for a, b in ff[1:]) >= 1)
-        labelled = all(not _is_number(text[ff[0][0]:ff[0][1]]) for _, ff in block[1:])
+        labelled = all(any(not _is_number(text[a:b]) for a, b in ff) for _, ff in block[1:])
         long_lines = any(len(text[a:b]) > 40 for _, ff in block for a, b in ff)
         tabs_sep = all("\t" in text[lines[i][0]:lines[i][1]] for i, _ in block)
         enough = (len(block) >= 2 and numeric_rows >= 1) if tabs_sep else (len(block) >= 3 and numeric_rows >= 2)
