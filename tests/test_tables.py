@@ -251,3 +251,28 @@ def test_hongze_pdf_tables(shared_dir):
         want.update({f"applications.{row}.{c}": v for c, v in zip(cols, vals)})
     got = {i.indicator: i.value for i in r.indicator_list}
     assert {k: got.get(k) for k in want} == want
+
+
+# --------------------------------------------------------------------------------- outputs
+
+def test_review_page_draws_tables(xxgk_reports):
+    page = xxgk_reports["docx"].to_html()
+    assert page.count('<table class="srctable"') == 3
+    assert 'rowspan="22"' in page and 'colspan="7"' in page
+    assert page.count('class="hl qt tcell"') == 10 + 175 + 15
+
+
+def test_store_tables_and_cells(xxgk_reports, tmp_path):
+    pytest.importorskip("duckdb")
+    from extractor.batch.store import Store
+    out = xxgk_reports["html"].to_dict()
+    with Store(tmp_path) as st:
+        st.write_document(out, "xxgk.html")
+        assert st.count("tables") == 3
+        n = st.con.execute("SELECT count(*) FROM table_cells WHERE value IS NOT NULL").fetchone()[0]
+        assert n == 200
+        row = st.con.execute("SELECT value, unit, row_label, column_label FROM table_cells "
+                             "WHERE table_id = 't2' AND \"row\" = 3 AND col = 9").fetchone()
+        assert row == (21.0, "件", "一、本年新收政府信息公开申请数量", "申请人情况 / 总计")
+        pq = st.export_parquet()
+        assert (pq / "table_cells.parquet").exists()

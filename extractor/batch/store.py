@@ -8,6 +8,9 @@ Tables (schema version :data:`SCHEMA_VERSION`, recorded in ``meta``):
 ``measures``    ``doc_id``, ``idx`` + the measure fields
 ``indicators``  the standard indicator table (spec/output.md columns) + ``quantity``, ``note``
 ``errors``      one row per input that failed: ``path``, ``doc_id``, ``stage``, ``error_class``, ``message``
+``tables``      ``doc_id`` + one row per table (id, page, caption, unit, header rows, labels; docs/tables.md)
+``table_cells`` ``doc_id``, ``table_id`` + one row per cell (row, col, text, offsets, value, unit, kind, the
+                ``quantity`` idx it became, its row and column labels)
 
 Each document is written in one transaction (its child rows, then its ``documents`` row), so a run killed
 at any moment leaves each document either complete or absent; a restart skips the ``doc_id``s present.
@@ -45,8 +48,15 @@ DDL = {
                    'confidence DOUBLE, method VARCHAR, quantity INTEGER, note VARCHAR'),
     "errors": ("path VARCHAR, doc_id VARCHAR, stage VARCHAR, error_class VARCHAR, message VARCHAR, "
                "failed_at TIMESTAMP DEFAULT current_timestamp"),
+    # the tables of docs/tables.md: one row per table, one per cell (``quantity`` = idx in quantities)
+    "tables": ('doc_id VARCHAR, id VARCHAR, page INTEGER, caption VARCHAR, unit VARCHAR, source VARCHAR, '
+               '"start" BIGINT, "end" BIGINT, section VARCHAR, n_rows INTEGER, n_cols INTEGER, header_rows INTEGER, '
+               'stub_cols INTEGER, header VARCHAR, "columns" VARCHAR, "rows" VARCHAR'),
+    "table_cells": ('doc_id VARCHAR, table_id VARCHAR, "row" INTEGER, col INTEGER, rowspan INTEGER, colspan INTEGER, '
+                    'text VARCHAR, "start" BIGINT, "end" BIGINT, role VARCHAR, value DOUBLE, unit VARCHAR, '
+                    'kind VARCHAR, quantity INTEGER, page INTEGER, row_label VARCHAR, column_label VARCHAR'),
 }
-TABLES = ["documents", "sections", "quantities", "measures", "indicators", "errors"]
+TABLES = ["documents", "sections", "quantities", "measures", "indicators", "errors", "tables", "table_cells"]
 
 
 class Store:
@@ -96,7 +106,7 @@ class Store:
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
-            for table in ("sections", "quantities", "measures", "indicators", "documents"):
+            for table in ("sections", "quantities", "measures", "indicators", "tables", "table_cells", "documents"):
                 con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
             con.execute("DELETE FROM errors WHERE path = ? OR doc_id = ?", [path, doc_id])
             self._insert("sections", [dict(s, doc_id=doc_id) for s in out.get("sections") or []])
@@ -107,6 +117,7 @@ class Store:
                 row["quantity"] = ind.get("quantity")
                 row["note"] = ind.get("note")
             self._insert("indicators", inds)
+            self._insert_tables(doc_id, out.get("tables") or [])
             self._insert("documents", [{
                 "doc_id": doc_id, "source": doc.get("source") or path, "format": doc.get("format"),
                 "title": doc.get("title"), "genre": doc.get("genre"), "year": doc.get("year"),
@@ -122,6 +133,19 @@ class Store:
         except BaseException:
             con.execute("ROLLBACK")
             raise
+
+    def _insert_tables(self, doc_id: str, tables: list) -> None:
+        self._insert("tables", [dict(t, doc_id=doc_id) for t in tables])
+        cells = []
+        for t in tables:
+            cols, rows = t.get("columns") or [], t.get("rows") or []
+            for c in t.get("cells") or []:
+                r, k = c.get("row", 0), c.get("col", 0)
+                cells.append(dict(c, doc_id=doc_id, table_id=t.get("id"), rowspan=c.get("rowspan", 1),
+                                  colspan=c.get("colspan", 1), page=c.get("page", t.get("page")),
+                                  row_label=rows[r] if r < len(rows) else None,
+                                  column_label=cols[k] if k < len(cols) else None))
+        self._insert("table_cells", cells)
 
     def write_error(self, path: str, doc_id: Optional[str], stage: str, error_class: str, message: str) -> None:
         con = self.con

@@ -180,4 +180,8 @@ function selftest(){
 }
 if(SELFTEST) selftest();
 else { var m = /show=([a-z]\d+)/.exec(location.hash); if(m && ITEMS[m[1]]) activate(m[1], "auto"); }
+// tables drawn as tables: a highlighted cell shows its quantity in the text
+(function(){var tb=document.getElementById("tables"); if(!tb) return;
+  tb.addEventListener("click", function(e){var m=e.target.closest && e.target.closest("mark[data-k]");
+    if(m) activate(m.getAttribute("data-k"), "smooth");});})();
 })();
