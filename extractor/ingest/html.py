@@ -97,10 +97,14 @@ def _html_tables(html: str) -> tuple[str, list]:
     except Exception:
         return html, []
     grids = []
-    for tab in tree.xpath("//table[not(ancestor::table)]"):
-        rows = [tr for tr in tab.xpath(".//tr") if tr.xpath("ancestor::table[1]")[0] is tab]
+    patterns, _ = _rules()
+    for tab in tree.xpath("//table[not(.//table)]"):  # data tables hold no tables (layout tables do)
+        rows = tab.xpath(".//tr")
         if len(rows) < 2:
             continue
+        texts = [" ".join(td.text_content().split()) for td in tab.xpath(".//td|.//th")]
+        if max((len(t) for t in texts), default=0) > 300 or any(p.match(t) for t in texts for p in patterns):
+            continue  # a layout table holding the article, or the page's 索引号/发布机构 block
         taken: set = set()
         grid = []
         for r, tr in enumerate(rows):
