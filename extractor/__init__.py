@@ -11,7 +11,7 @@ __version__ = "0.2.0"
 from extractor import _compat
 from extractor.core.document import Document
 from extractor.core.errors import ExtractorError
-from extractor.indicators.catalogue import Catalogue, catalogue
+from extractor.indicators.catalogue import Catalogue, Indicator, catalogue
 from extractor.ingest import load
 from extractor.output.report import Report
 from extractor.output.table import indicator_table
@@ -19,5 +19,5 @@ from extractor.pipeline import extract
 
 _compat.install()
 
-__all__ = ["load", "extract", "Document", "Report", "ExtractorError", "indicator_table", "catalogue", "Catalogue",
+__all__ = ["load", "extract", "Document", "Report", "ExtractorError", "indicator_table", "catalogue", "Catalogue", "Indicator",
            "__version__"]

@@ -67,9 +67,15 @@ class WorkItem:
 
 
 def file_hash(path: Union[str, Path]) -> Optional[str]:
-    """sha256 of a file's bytes (None when it cannot be read: the worker reports why)."""
+    """sha256 of a file's bytes (None when it cannot be read: the worker reports why).
+
+    Only regular files are opened: a FIFO, a device (``/dev/zero``) or a socket would block or never end,
+    so they get None here and a one-line "not a regular file" error from the worker."""
+    import stat
     h = hashlib.sha256()
     try:
+        if not stat.S_ISREG(Path(path).stat().st_mode):
+            return None
         with open(path, "rb") as f:
             for chunk in iter(lambda: f.read(1 << 20), b""):
                 h.update(chunk)
@@ -111,20 +117,36 @@ def _rows(path: Path):
                 yield {(k or "").strip(): v for k, v in row.items()}
     elif suffix == ".jsonl":
         import json
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                if line.strip():
-                    yield json.loads(line)
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except ValueError as exc:  # one broken line is one error row; the rest of the file is read
+                    yield BadRow(n, f"line {n} is not valid JSON ({exc.msg})")
+                    continue
+                yield row if isinstance(row, dict) else BadRow(n, f"line {n} is not a JSON object")
     else:
         import pyarrow.parquet as pq
         for batch in pq.ParquetFile(path).iter_batches(batch_size=256):
             yield from batch.to_pylist()
 
 
+class BadRow:
+    """A row of a tabular corpus that cannot be read (its line number and why)."""
+
+    def __init__(self, line: int, cause: str):
+        self.line, self.cause = line, cause
+
+
 def tabular_items(path: Path, text_column: Optional[str] = None, id_column: Optional[str] = None):
     """One WorkItem per row with text; ``source`` is ``FILE#ID`` (the id column, else the row number)."""
     from extractor.core import errors
     for i, row in enumerate(_rows(path)):
+        if isinstance(row, BadRow):
+            yield WorkItem(path=f"{path}#{i + 1}", error=errors.CorruptDocument(f"{path}#{i + 1}", row.cause))
+            continue
         col = text_column or next((c for c in TEXT_COLUMNS if c in row), None)
         if col is None or col not in row:
             raise errors.ExtractorError(path, f"no text column {text_column or '/'.join(TEXT_COLUMNS)!r} "

@@ -20,6 +20,7 @@ from typing import Iterable, Optional
 
 from extractor.batch.inputs import WorkItem, file_hash, iter_inputs
 from extractor.batch.store import Store
+from extractor.core.errors import ExtractorError
 
 DEFAULT_TIMEOUT = 300.0  # seconds per document
 DEFAULT_MEMORY_MB = 4096  # address-space limit per worker
@@ -49,7 +50,18 @@ class Summary:
 
 # ------------------------------------------------------------------------------------------ workers
 
-class _Timeout(Exception):
+class StoreFailed(ExtractorError):
+    """A write to the batch output failed (disk full, read-only, I/O error); what was committed is kept."""
+
+    def __init__(self, where, exc: BaseException, doc: Optional[str]):
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        on = f" while storing {doc}" if doc else ""
+        super().__init__(where, f"write failed{on}: {reason}; the documents committed before are kept "
+                                "(free space or fix the folder, then run the same command again to resume)")
+        self.summary = None
+
+
+class _Timeout(BaseException):  # not an Exception: no stage may catch it and call it a stage failure
     pass
 
 
@@ -59,14 +71,9 @@ def _on_alarm(signum, frame):  # pragma: no cover - runs in a worker
 
 def _init_worker(memory_mb: Optional[int]) -> None:
     """Worker start: memory limit, default SIGINT handling left to the parent."""
+    from extractor.core.isolate import set_memory_limit
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if memory_mb:
-        try:
-            import resource
-            limit = int(memory_mb) * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        except (ImportError, ValueError, OSError):  # pragma: no cover - platform without RLIMIT_AS
-            pass
+    set_memory_limit(memory_mb)
 
 
 def process(item: WorkItem, timeout: Optional[float] = DEFAULT_TIMEOUT) -> dict:
@@ -286,7 +293,8 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
     """Extract every input into ``out_dir`` (``extractor.duckdb`` + ``parquet/``); see the module docstring.
 
     Inputs already in the store (same ``doc_id``) are skipped; inputs that failed before are skipped too
-    unless ``retry_errors``. ``workers`` defaults to the machine's cores; ``workers=1`` runs in this process.
+    unless ``retry_errors``. ``workers`` defaults to the machine's cores; documents always run in worker
+    processes under the memory limit (``memory_mb=None`` with one worker runs them in this process).
     """
     t0 = time.perf_counter()
     summary = Summary()
@@ -298,6 +306,9 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
         def plan():
             """``(item, error_result)`` for every input, skipping what is done (or failed, unless retried)."""
             for item in iter_inputs(inputs, text_column=text_column, id_column=id_column):
+                if item.error is not None and not retry_errors and item.path in failed:
+                    yield None, None  # failed before (a broken corpus row): recorded already
+                    continue
                 if item.error is not None:
                     yield item, _err(item, getattr(item.error, "stage", "ingest"), type(item.error).__name__,
                                      getattr(item.error, "cause", str(item.error)))
@@ -333,30 +344,46 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
                     yield item
 
         def on_result(res: dict) -> None:
+            try:
+                if res["ok"]:
+                    store.write_document(res["out"], res["path"], res.get("seconds", 0.0))
+                else:
+                    store.write_error(res["path"], res.get("doc_id"), res["stage"], res["error_class"],
+                                      res["message"])
+            except Exception as exc:  # disk full, read-only, I/O error: stop, keep what was committed
+                raise StoreFailed(store.path, exc, res["path"]) from exc
             if res["ok"]:
-                store.write_document(res["out"], res["path"], res.get("seconds", 0.0))
                 summary.done += 1
                 summary.chars += len(res["out"].get("text") or "")
             else:
-                store.write_error(res["path"], res.get("doc_id"), res["stage"], res["error_class"], res["message"])
                 summary.failed += 1
                 summary.errors.append(res)
             progress.advance(res["ok"])
 
+        failure: Optional[StoreFailed] = None
         try:
             if n_todo == 0:
                 pass
             elif engine == "dask":
                 _run_dask(work(), workers, timeout, scheduler, on_result)
-            elif workers <= 1 or n_todo == 1:
-                _serial(work(), timeout, on_result)
+            elif (workers <= 1 or n_todo == 1) and not memory_mb:
+                _serial(work(), timeout, on_result)  # no memory limit asked: in this process
             else:
                 _run_processes(work(), workers, timeout, memory_mb, on_result)
             for res in early_errors:
                 on_result(res)
+        except StoreFailed as exc:
+            failure = exc
         finally:
             progress.close()
-            if parquet:
-                store.export_parquet()
+            if parquet and failure is None:
+                try:
+                    store.export_parquet()
+                except OSError as exc:
+                    failure = StoreFailed(store.dir / "parquet", exc, None)
+    summary.seconds = time.perf_counter() - t0
+    if failure is not None:
+        failure.summary = summary
+        raise failure
     summary.seconds = time.perf_counter() - t0
     return summary

@@ -18,10 +18,12 @@ at any moment leaves each document either complete or absent; a restart skips th
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Optional
 
+from extractor.core import jsonio
 from extractor.output.table import COLUMNS, rows_of
 
 SCHEMA_VERSION = 1
@@ -64,17 +66,39 @@ class Store:
 
     def __init__(self, out_dir, read_only: bool = False):
         import duckdb
+        from extractor.batch.sqlsafe import connect_readonly, database_problem
         self.dir = Path(out_dir)
         self.path = self.dir / DB_NAME
         if read_only:
             if not self.path.exists():
                 from extractor.core.errors import InputNotFound
                 raise InputNotFound(self.path, "no batch database here (run `extractor batch ... --out DIR` first)")
-            self.con = duckdb.connect(str(self.path), read_only=True)
+            self.con = connect_readonly(self.path)
             return
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(self.path))
-        self._create()
+        from extractor.core.errors import ExtractorError
+        if self.dir.exists() and not self.dir.is_dir():
+            raise ExtractorError(self.dir, "--out must be a folder, and this is a file")
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a parent is a file, a read-only file system, no permission
+            raise ExtractorError(self.dir, f"cannot create the output folder: {exc.strerror or exc}") from exc
+        try:
+            self.con = duckdb.connect(str(self.path))
+            self._create()
+        except duckdb.Error as exc:
+            raise ExtractorError(self.path, database_problem(exc)) from exc
+
+    def query(self, sql: str, params=None):
+        """A reading statement's result as a DataFrame (writing statements are refused on every connection)."""
+        import duckdb
+
+        from extractor.batch.sqlsafe import check_read_only
+        from extractor.core.errors import ExtractorError
+        check_read_only(self.con, sql)
+        try:
+            return self.con.execute(sql, params or []).df()
+        except duckdb.Error as exc:
+            raise ExtractorError(None, f"query failed: {str(exc).splitlines()[0]}") from exc
 
     def _create(self) -> None:
         for table, ddl in DDL.items():
@@ -106,8 +130,13 @@ class Store:
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
-            for table in ("sections", "quantities", "measures", "indicators", "tables", "table_cells", "documents"):
-                con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+            # the same source with other bytes (a corrected file re-batched) is replaced, never kept beside
+            stale = [r[0] for r in con.execute("SELECT doc_id FROM documents WHERE source = ? AND doc_id <> ?",
+                                               [doc.get("source") or path, doc_id]).fetchall()]
+            for old in [doc_id] + stale:
+                for table in ("sections", "quantities", "measures", "indicators", "tables", "table_cells",
+                              "documents"):
+                    con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [old])
             con.execute("DELETE FROM errors WHERE path = ? OR doc_id = ?", [path, doc_id])
             self._insert("sections", [dict(s, doc_id=doc_id) for s in out.get("sections") or []])
             self._insert("quantities", [dict(q, doc_id=doc_id, idx=i) for i, q in enumerate(out.get("quantities") or [])])
@@ -127,7 +156,7 @@ class Store:
                 "chars": len(out.get("text") or ""), "n_sections": len(out.get("sections") or []),
                 "n_quantities": len(out.get("quantities") or []), "n_measures": len(out.get("measures") or []),
                 "n_indicators": len(out.get("indicators") or []), "seconds": round(seconds, 4),
-                "meta": json.dumps(out.get("meta") or {}, ensure_ascii=False, default=str),
+                "meta": jsonio.dumps(out.get("meta") or {}, default=str),
             }])
             con.execute("COMMIT")
         except BaseException:
@@ -175,15 +204,36 @@ class Store:
 
     # -- export -------------------------------------------------------------------------------------
     def export_parquet(self) -> Path:
-        """Parquet files of every table in ``DIR/parquet/`` (each written to a temp file, then renamed)."""
+        """Parquet files of every table in ``DIR/parquet/`` (each written to a temp file, then renamed).
+
+        Rows stream from DuckDB as Arrow batches into pyarrow's writer: no path is ever part of an SQL string.
+        """
         pq = self.dir / "parquet"
         pq.mkdir(exist_ok=True)
+        cur = self.con.cursor()  # its own connection: a caller's unfinished result does not block the stream
+        try:
+            self._export_tables(cur, pq)
+        finally:
+            cur.close()
+        return pq
+
+    def _export_tables(self, cur, pq: Path) -> None:
+        import pyarrow.parquet as papq
         for table in TABLES:
             final = pq / f"{table}.parquet"
             tmp = pq / f".{table}.parquet.tmp"
-            self.con.execute(f"COPY (SELECT * FROM {table} ORDER BY ALL) TO '{tmp}' (FORMAT PARQUET)")
+            rel = cur.sql(f"SELECT * FROM {table} ORDER BY ALL")
+            reader = rel.to_arrow_reader(65536) if hasattr(rel, "to_arrow_reader") else rel.fetch_arrow_reader(65536)
+            try:
+                with papq.ParquetWriter(str(tmp), reader.schema) as writer:
+                    for batch in reader:
+                        writer.write_batch(batch)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+            finally:
+                reader.close()  # the connection takes no other statement while a stream is open
             os.replace(tmp, final)
-        return pq
 
     def indicator_frame(self):
         import pandas as pd
@@ -231,11 +281,12 @@ def _cell(v, typ: str = "VARCHAR"):
     if v is None:
         return None
     if isinstance(v, (dict, list)):
-        return json.dumps(v, ensure_ascii=False)
+        return jsonio.dumps(v)
     if typ == "VARCHAR" and not isinstance(v, str):
         return str(v)
     if typ in ("INTEGER", "BIGINT"):
         return int(v)
     if typ == "DOUBLE":
-        return float(v)
+        v = float(v)
+        return v if math.isfinite(v) else None
     return v

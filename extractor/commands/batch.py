@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sys
 
+from extractor.core.errors import one_line
+
 
 def add_batch_options(p) -> None:
     p.add_argument("--workers", "-j", type=int, default=None, help="worker processes (default: the machine's cores)")
@@ -44,13 +46,26 @@ def print_summary(summary, out_dir, file=None) -> None:
     file = file or sys.stderr
     print(summary.line(), file=file)
     for err in summary.errors[:20]:
-        print(f"  failed: {err['path']}: [{err['stage']}] {err['error_class']}: {err['message']}", file=file)
+        print(one_line(f"  failed: {err['path']}: [{err['stage']}] {err['error_class']}: {err['message']}"),
+              file=file)
     if len(summary.errors) > 20:
         print(f"  … and {len(summary.errors) - 20} more (see the errors table)", file=file)
     print(f"output: {out_dir}/extractor.duckdb, {out_dir}/parquet/", file=file)
 
 
+def run_and_summarise(args, file=None):
+    """The batch of ``args``; when the output cannot be written (disk full…), the summary is printed before
+    the one-line error."""
+    from extractor.batch.runner import StoreFailed
+    try:
+        return batch_from_args(args, args.inputs)
+    except StoreFailed as exc:
+        if exc.summary is not None:
+            print_summary(exc.summary, args.out, file=file)
+        raise
+
+
 def run(args) -> int:
-    summary = batch_from_args(args, args.inputs)
+    summary = run_and_summarise(args)
     print_summary(summary, args.out)
     return 0

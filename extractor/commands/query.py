@@ -17,15 +17,9 @@ def register(sub) -> None:
 
 def query(out_dir, sql: str):
     """The result of ``sql`` on the batch database of ``out_dir`` as a DataFrame (read-only connection)."""
-    import duckdb
-
-    from extractor.core.errors import ExtractorError
     from extractor.batch.store import Store
     with Store(out_dir, read_only=True) as store:
-        try:
-            return store.con.execute(sql).df()
-        except duckdb.Error as exc:
-            raise ExtractorError(None, f"query failed: {str(exc).splitlines()[0]}") from exc
+        return store.query(sql)
 
 
 def run(args) -> int:

@@ -1,7 +1,7 @@
 """``extractor run FOLDER --out DIR``: the main job — batch a corpus and print its indicator table."""
 from __future__ import annotations
 
-from extractor.commands.batch import add_batch_options, batch_from_args, print_summary
+from extractor.commands.batch import add_batch_options, print_summary, run_and_summarise
 
 
 def register(sub) -> None:
@@ -17,11 +17,11 @@ def register(sub) -> None:
 def run(args) -> int:
     from extractor.output.display import print_indicator_table
     from extractor.batch.store import Store
-    summary = batch_from_args(args, args.inputs)
+    summary = run_and_summarise(args)
     with Store(args.out, read_only=True) as store:
         df = store.indicator_frame()
-        docs = store.con.execute("SELECT source, region, year, genre, n_quantities, n_indicators FROM documents "
-                                 "ORDER BY source").df()
+        docs = store.query("SELECT source, region, year, genre, n_quantities, n_indicators FROM documents "
+                           "ORDER BY source")
     df.to_csv(f"{args.out}/indicators.csv", index=False)
     print(docs.to_string(index=False) if not docs.empty else "(no documents)")
     print()

@@ -131,13 +131,14 @@ def table_rows(doc, meta: dict, tabs: list, quantities: list) -> list[IndicatorV
     return out
 
 
-def map_with_tables(map_fn: Callable, doc, meta: dict, sections: list, quantities: list, tabs: list) -> list:
-    """The indicators stage with tables: the prose normalizer on the prose quantities, then table rows."""
+def map_with_tables(map_fn: Callable, tabs: list, doc, meta: dict, sections, quantities: list, *args, **kwargs) -> list:
+    """The indicators stage with tables: ``map_fn(doc, meta, sections, quantities, *args)`` (the prose
+    normalizer) on the prose quantities, then the table rows."""
     prose = [i for i, q in enumerate(quantities) if getattr(q, "table", None) is None]
     if len(prose) == len(quantities):
-        rows = map_fn(doc, meta, sections, quantities)
+        rows = map_fn(doc, meta, sections, quantities, *args, **kwargs)
     else:
-        rows = map_fn(doc, meta, sections, [quantities[i] for i in prose])
+        rows = map_fn(doc, meta, sections, [quantities[i] for i in prose], *args, **kwargs)
         for r in rows:
             if r.quantity is not None:
                 r.quantity = prose[r.quantity]

@@ -22,13 +22,15 @@ with indicator 3 (``q``/``m``/``s`` + index for the others) marked, scrolled to 
 from __future__ import annotations
 
 import html
-import json
 from functools import lru_cache
 from pathlib import Path
 from string import Template
-from typing import Any, Optional, Union
+from typing import Any, Optional
 
-__all__ = ["render_html", "write_html", "notebook_html", "as_report_dict", "use_cjk_font", "KINDS"]
+from extractor.core import jsonio
+from extractor.core.facts import as_dict
+
+__all__ = ["render_html", "notebook_html", "as_report_dict", "use_cjk_font", "KINDS"]
 
 #: the page template, its stylesheet and script (inlined into every page)
 ASSETS = Path(__file__).resolve().parents[1] / "data" / "review"
@@ -41,6 +43,12 @@ _LIST_KEY = {"section": "sections", "measure": "measures", "indicator": "indicat
 
 
 @lru_cache(maxsize=None)
+def _low() -> float:
+    """The one "low confidence" threshold (``data/indicators/normalizer.yaml``)."""
+    from extractor.indicators.normalizer import LOW_CONFIDENCE
+    return LOW_CONFIDENCE
+
+
 def _asset(name: str) -> str:
     return (ASSETS / name).read_text(encoding="utf-8")
 
@@ -51,7 +59,6 @@ def _template(name: str) -> Template:
 
 def as_report_dict(report: Any) -> dict:
     """The ``spec/output.md`` JSON dict of a Report (or the dict itself, unchanged)."""
-    from extractor.output.report import as_dict
     return as_dict(report)
 
 
@@ -133,7 +140,7 @@ def _open_tag(kind: str, key: str, it: dict, first: bool) -> str:
     extra = ""
     if kind == "quantity" and it.get("_free"):
         extra += " free"
-    if kind == "indicator" and isinstance(it.get("confidence"), (int, float)) and it["confidence"] < 0.6:
+    if kind == "indicator" and isinstance(it.get("confidence"), (int, float)) and it["confidence"] < _low():
         extra += " low"
     if it.get("_mismatch"):
         extra += " mismatch"
@@ -211,7 +218,7 @@ def _indicator_rows(items: dict) -> str:
         width = int(round(100 * conf)) if isinstance(conf, (int, float)) else 0
         value = _fmt(it.get("value")) + (f"–{_fmt(it.get('max'))}" if it.get("max") is not None else "")
         cls = ["irow"]
-        if isinstance(conf, (int, float)) and conf < 0.6:
+        if isinstance(conf, (int, float)) and conf < _low():
             cls.append("low")
         if not it["_located"]:
             cls.append("unlocated")
@@ -280,7 +287,7 @@ def _tables_html(data: dict) -> str:
 
 
 def _json_for_script(obj: Any) -> str:
-    s = json.dumps(obj, ensure_ascii=False, default=str)
+    s = jsonio.dumps(obj, default=str)
     return s.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
@@ -330,13 +337,6 @@ def render_html(report: Any, title: Optional[str] = None) -> str:
         tables=_tables_html(data),
         data=_json_for_script(script_data),
     )
-
-
-def write_html(report: Any, path: Union[str, Path], title: Optional[str] = None) -> Path:
-    """Write the review page of ``report`` to ``path`` (UTF-8) and return the path."""
-    path = Path(path)
-    path.write_text(render_html(report, title=title), encoding="utf-8")
-    return path
 
 
 def notebook_html(report: Any, height: int = 640) -> str:

@@ -182,10 +182,29 @@ class Table:
 
 # ----------------------------------------------------------------------------------------- cell values
 
+@dataclass
+class _UnitTables:
+    units: dict  # surface -> (canonical, kind); kind "reject" for dates and durations
+    mults: dict  # surface -> Decimal
+
+
+@functools.lru_cache(maxsize=1)
+def _units() -> _UnitTables:
+    """The units and multipliers of ``data/quantities/units.yaml`` (the same table as the prose finder's; read
+    here, not imported, so that the quantities stage may call this one)."""
+    u = yaml.safe_load((DATA.parents[1] / "quantities" / "units.yaml").read_text(encoding="utf-8"))
+    units: dict = {}
+    for kind in ("count", "amount", "rate", "change"):
+        for surface, canon in (u.get(kind) or {}).items():
+            units[str(surface)] = (str(canon) if canon is not None else str(surface), kind)
+    for surface in u.get("reject") or []:
+        units[str(surface)] = (str(surface), "reject")
+    return _UnitTables(units, {str(k): Decimal(str(v)) for k, v in u["multipliers"].items()})
+
+
 def parse_unit(u: str) -> Optional[Unit]:
     """A unit as written in a header (``万人``, ``亿元``, ``%``, ``万元``) → :class:`Unit`, or None."""
-    from extractor.stages.quantities import tables as qtables
-    t = qtables()
+    t = _units()
     u = _fold(u).replace(" ", "")
     if not u:
         return None
