@@ -249,4 +249,4 @@ def aligned_table(grid: list) -> str:
 
 def expected_cells(grid: list) -> dict:
     """``{(row, col): text}`` of every non-empty cell at its top-left position."""
-    return {(r, c): t for r, c, rs, cs, t in grid if t}
+    return {(r, c): t.strip() for r, c, rs, cs, t in grid if t.strip()}

@@ -722,19 +722,29 @@ def detect_flattened(text: str, taken: list) -> list[SourceTable]:
 
 
 def _fit_columns(texts: list) -> Optional[int]:
+    """The smallest number of columns that makes every row of ``texts`` labels then figures (or all text:
+    header, section and sub-header rows), every row with figures having the same number of labels (≥ 1)."""
     n = len(texts)
-    for ncols in range(2, min(16, n // 2) + 1):
+    kinds = ["n" if _is_number(t) else ("e" if _is_empty(t) else "t") for t in texts]
+    for ncols in range(2, min(40, n // 2) + 1):
         if n % ncols:
             continue
-        rows = [texts[i:i + ncols] for i in range(0, n, ncols)]
-        k = 0
-        while k < len(rows) and not any(_is_number(t) for t in rows[k]):
-            k += 1
-        if k == 0 or k == len(rows):
+        rows = [kinds[i:i + ncols] for i in range(0, n, ncols)]
+        if "n" in rows[0]:
             continue
-        body = rows[k:]
-        ok = all(not _is_number(rw[0]) and all(_is_number(t) or _is_empty(t) for t in rw[1:]) for rw in body)
-        if ok and sum(_is_number(t) for rw in body for t in rw) >= 2:
+        leads, ok, figures = set(), True, 0
+        for rw in rows:
+            if "n" not in rw:
+                continue
+            k = 0
+            while k < ncols and rw[k] == "t":
+                k += 1
+            if k == 0 or any(x == "t" for x in rw[k:]):
+                ok = False
+                break
+            leads.add(k)
+            figures += rw.count("n")
+        if ok and len(leads) == 1 and figures >= 2:
             return ncols
     return None
 
@@ -778,7 +788,8 @@ def detect_aligned(text: str, taken: list) -> list[SourceTable]:
             j += 1
         # a header one field short (no stub header) above the block
         numeric_rows = sum(1 for _, ff in block if sum(_is_number(text[a:b]) for a, b in ff[1:]) >= 1)
-        labelled = all(any(not _is_number(text[a:b]) for a, b in ff) for _, ff in block[1:])
+        labelled = all(any(not _is_number(text[a:b]) for a, b in ff) for _, ff in block[1:]) or (
+            not any(_is_number(text[a:b]) for a, b in block[0][1]) and len(block) <= 6)
         long_lines = any(len(text[a:b]) > 40 for _, ff in block for a, b in ff)
         tabs_sep = all("\t" in text[lines[i][0]:lines[i][1]] for i, _ in block)
         enough = (len(block) >= 2 and numeric_rows >= 1) if tabs_sep else (len(block) >= 3 and numeric_rows >= 2)
