@@ -130,6 +130,9 @@ class Table:
     total_cols: list = field(default_factory=list)
     section: Optional[str] = None
     subheaders: dict = field(default_factory=dict)  # body row → column labels that head the rows below it
+    continues: Optional[str] = None  # the id of the table this one continues (a table broken over pages)
+    _stub_carry: list = field(default_factory=list, repr=False)
+    _col_units: list = field(default_factory=list, repr=False)
 
     def column_label(self, row: int, col: int) -> str:
         """The label of column ``col`` for a body ``row``: the nearest header row above it."""
@@ -153,7 +156,7 @@ class Table:
                 "source": self.source, "start": self.start, "end": self.end, "section": self.section,
                 "n_rows": self.n_rows, "n_cols": self.n_cols, "header_rows": self.header_rows,
                 "stub_cols": self.stub_cols, "header": self.header, "columns": self.columns, "rows": self.rows,
-                "subheaders": {str(k): v for k, v in self.subheaders.items()},
+                "subheaders": {str(k): v for k, v in self.subheaders.items()}, "continues": self.continues,
                 "cells": [c.to_dict() for c in self.cells]}
 
     def to_frame(self):
@@ -319,8 +322,10 @@ def _context_before(text: str, start: int, lines: int = 3) -> list[tuple[int, in
     return out[::-1]
 
 
-def build_table(doc_text: str, src: SourceTable, table_id: str) -> Optional[Table]:
-    """Read one source grid as a :class:`Table` (None when it holds nothing but empty cells)."""
+def build_table(doc_text: str, src: SourceTable, table_id: str, prev: Optional[Table] = None) -> Optional[Table]:
+    """Read one source grid as a :class:`Table` (None when it holds nothing but empty cells). ``prev`` is the
+    table before it: a grid without header rows and with as many columns, on the next page, continues it
+    (its column labels, units and the row labels spanning the page break)."""
     r = rules()
     tops, cover, n_rows, n_cols = _grid(src, doc_text)
     if not tops:
@@ -429,15 +434,33 @@ def build_table(doc_text: str, src: SourceTable, table_id: str) -> Optional[Tabl
             if t and (not parts or parts[-1] != t):
                 parts.append(t)
         tab.columns.append(" / ".join(parts))
+    cont = (prev is not None and body0 == first == 0 and prev.n_cols == n_cols and prev.stub_cols == stub_end
+            and (src.page is None or prev.page is None or src.page in (prev.page, prev.page + 1)))
+    if cont:
+        tab.columns = list(prev.columns)
+        tab.continues = prev.id
+        tab.caption = tab.caption or prev.caption
+    # an empty leading stub cell repeats the one above (a span the reader did not give, or across a page)
+    carry = list(prev._stub_carry) if cont else [""] * stub_end  # type: ignore[union-attr]
     for row in range(n_rows):
+        texts = [text_at(row, k) for k in range(stub_end)]
+        if row >= body0 and any(texts):
+            lead = next(k for k, t in enumerate(texts) if t)
+            # an empty cell spanning rows is an explicit blank, unless it opens a continued table (the span
+            # goes on from the page before)
+            spanned = [k for k in range(lead) if cover.get((row, k)) is not None and cover[(row, k)].rowspan > 1
+                       and not (cont and cover[(row, k)].row == 0)]
+            texts = [("" if k in spanned else carry[k]) for k in range(lead)] + texts[lead:]
+            carry = texts
         parts = []
         for k in range(stub_end):
             if k in trap_cols or k in unit_cols or kinds[k] == "int":
                 continue
-            t = _clean_label(text_at(row, k))
+            t = _clean_label(texts[k])
             if t and (not parts or parts[-1] != t):
                 parts.append(t)
         tab.rows.append(" / ".join(parts))
+    tab._stub_carry = carry
     # a body row of text over the data columns and no figure heads the rows below it (信息内容 | 本年处理决定数量)
     heads_of = {}
     cur = [[text_at(h, k) for h in header_rows] for k in range(n_cols)]
@@ -455,6 +478,9 @@ def build_table(doc_text: str, src: SourceTable, table_id: str) -> Optional[Tabl
         heads_of[row] = cur
     # roles and units
     col_units = [_column_unit([text_at(h, k) for h in header_rows]) for k in range(n_cols)]
+    if cont:
+        col_units = list(prev._col_units)  # type: ignore[union-attr]
+    tab._col_units = col_units
     table_unit = None
     if tab.unit:
         um = r["unit_line"].search(_fold(tab.unit))
@@ -840,7 +866,7 @@ def find_tables(doc: Document) -> list[Table]:
 def tables_from_sources(text: str, sources: list, doc: Optional[Document] = None) -> list[Table]:
     out = []
     for src in sorted(sources, key=lambda t: t.start):
-        tab = build_table(text, src, f"t{len(out) + 1}")
+        tab = build_table(text, src, f"t{len(out) + 1}", out[-1] if out else None)
         if tab is None:
             continue
         cap = getattr(src, "_caption", None)
