@@ -276,3 +276,47 @@ def test_store_tables_and_cells(xxgk_reports, tmp_path):
         assert row == (21.0, "件", "一、本年新收政府信息公开申请数量", "申请人情况 / 总计")
         pq = st.export_parquet()
         assert (pq / "table_cells.parquet").exists()
+
+
+def _grid_document(grids_by_page: list) -> "Document":
+    """A PDF-like Document: each grid's rows as tab-separated lines, one SourceTable per (page, grid)."""
+    from extractor.core.document import Document, SourceCell, SourceTable
+    lines, tables, pos, page_starts = ["示例县人民政府2024年政府信息公开工作年度报告", "三、收到和处理政府信息公开申请情况"], [], 0, [0]
+    pos = sum(len(x) + 1 for x in lines)
+    for page, grid in grids_by_page:
+        if len(page_starts) < page:
+            page_starts.append(pos)
+        by_row: dict = {}
+        for r, c, rs, cs, t in grid:
+            by_row.setdefault(r, []).append((c, rs, cs, t))
+        start, cells = pos, []
+        for r in sorted(by_row):
+            parts, q = [], pos
+            for i, (c, rs, cs, t) in enumerate(sorted(by_row[r])):
+                q += 1 if i else 0
+                cells.append(SourceCell(row=r, col=c, start=q, end=q + len(t), rowspan=rs, colspan=cs, page=page))
+                parts.append(t)
+                q += len(t)
+            lines.append("\t".join(parts))
+            pos += len(lines[-1]) + 1
+        tables.append(SourceTable(start=start, end=pos - 1, cells=cells, page=page, source="pdf-ruled"))
+    return Document(text="\n".join(lines) + "\n", source="x.pdf", id="x", format="pdf", page_starts=page_starts,
+                    tables=tables)
+
+
+def test_table_continued_on_next_page():
+    """The 申请 table broken after 16 rows, as PDF grids give it: the second part has no header, its first
+    rows' spanning stub cells are empty; every cell still maps to its indicator."""
+    grid = tf.application_table()
+    cut = 16
+    first = [(r, c, min(rs, cut - r), cs, t) for r, c, rs, cs, t in grid if r < cut]
+    second = [(r - cut, c, rs, cs, t) for r, c, rs, cs, t in grid if r >= cut]
+    for r, c, rs, cs, t in grid:  # the spans that cross the break go on as empty cells
+        if r < cut < r + rs:
+            second.append((0, c, r + rs - cut, cs, ""))
+    r = extract(_grid_document([(1, first), (2, second)]))
+    assert r.meta["genre"] == "xxgk"
+    assert r.table_list[1].continues == "t1"
+    got = {i.indicator: i.value for i in r.indicator_list}
+    want = {k: v for k, v in _expected_xxgk().items() if k.startswith("applications.")}
+    assert {k: got.get(k) for k in want} == want
