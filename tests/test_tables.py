@@ -320,3 +320,23 @@ def test_table_continued_on_next_page():
     got = {i.indicator: i.value for i in r.indicator_list}
     want = {k: v for k, v in _expected_xxgk().items() if k.startswith("applications.")}
     assert {k: got.get(k) for k in want} == want
+
+
+def test_budget_table_halves_codes_and_unit_line():
+    """A 部门预算 table: 收入 | 支出 halves side by side, the unit on the 编制部门 line, code columns."""
+    text = ("2026年部门财务收支预算总表\n编制部门：示例区司法局\t单位：元\n项目\t预算数\t项目\t预算数\n"
+            "一、财政拨款收入\t96,282,213.44\t一、公共安全支出\t87,267,272.44\n"
+            "二、事业收入\t0.00\t二、社会保障和就业支出\t3,343,704.00\n"
+            "收入总计\t96,282,213.44\t支出总计\t90,610,976.44\n"
+            "\n2026年部门支出预算总表\n单位：元\n科目编码\t科目名称\t合计\t基本支出\n"
+            "204\t公共安全支出\t87267272.44\t16726725.44\n20406\t司法\t87267272.44\t16726725.44\n")
+    tabs = T.tables_from_sources(text, T.detect_text_tables(text))
+    assert [t.caption for t in tabs] == ["2026年部门财务收支预算总表", "2026年部门支出预算总表"]
+    qs = [q for q in find_quantities(text) if q.table]
+    got = [(q.text, q.value, q.unit, q.kind, tabs[int(q.table[1:]) - 1].row_label(q.row, q.col)) for q in qs]
+    assert got[:4] == [("96,282,213.44", 96282213.44, "元", "amount", "一、财政拨款收入"),
+                       ("87,267,272.44", 87267272.44, "元", "amount", "一、公共安全支出"),
+                       ("0.00", 0, "元", "amount", "二、事业收入"),
+                       ("3,343,704.00", 3343704, "元", "amount", "二、社会保障和就业支出")]
+    assert all(q.text not in ("204", "20406") for q in qs)
+    assert len(qs) == 10

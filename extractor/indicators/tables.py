@@ -108,7 +108,7 @@ def table_rows(doc, meta: dict, tabs: list, quantities: list) -> list[IndicatorV
         if tid is None or tid not in by_id:
             continue
         t = by_id[tid]
-        row_label = _norm(t.rows[q.row]) if q.row < len(t.rows) else ""
+        row_label = _norm(t.row_label(q.row, q.col))
         col_label = _norm(t.column_label(q.row, q.col))
         hit = _match_table_rule(cat, rules, q, row_label, col_label) if rules else None
         if hit is None and not rules:
@@ -120,7 +120,7 @@ def table_rows(doc, meta: dict, tabs: list, quantities: list) -> list[IndicatorV
             continue
         seen.add(ind.id)
         unit = ind.unit if (factor != 1.0 or (q.unit or "") == ind.unit or not q.unit) else q.unit
-        where = " × ".join(x for x in (t.rows[q.row] if q.row < len(t.rows) else "",
+        where = " × ".join(x for x in (t.row_label(q.row, q.col),
                                        t.column_label(q.row, q.col)) if x)
         out.append(IndicatorValue(
             indicator=ind.id, value=q.value * factor, unit=unit, qualifier=q.qualifier,

@@ -131,6 +131,16 @@ class Table:
     section: Optional[str] = None
     subheaders: dict = field(default_factory=dict)  # body row → column labels that head the rows below it
     continues: Optional[str] = None  # the id of the table this one continues (a table broken over pages)
+    side_stubs: dict = field(default_factory=dict)  # text column right of data columns → its labels per row
+
+    def row_label(self, row: int, col: int) -> str:
+        """The label of ``row`` for the cells of column ``col``: the nearest stub on its left (a table of two
+        halves side by side, 收入 | 支出, has a stub column in the middle)."""
+        side = [k for k in self.side_stubs if k < col]
+        if side:
+            labels = self.side_stubs[max(side)]
+            return labels[row] if row < len(labels) else ""
+        return self.rows[row] if row < len(self.rows) else ""
     _stub_carry: list = field(default_factory=list, repr=False)
     _col_units: list = field(default_factory=list, repr=False)
 
@@ -157,6 +167,7 @@ class Table:
                 "n_rows": self.n_rows, "n_cols": self.n_cols, "header_rows": self.header_rows,
                 "stub_cols": self.stub_cols, "header": self.header, "columns": self.columns, "rows": self.rows,
                 "subheaders": {str(k): v for k, v in self.subheaders.items()}, "continues": self.continues,
+                "side_stubs": {str(k): v for k, v in self.side_stubs.items()},
                 "cells": [c.to_dict() for c in self.cells]}
 
     def to_frame(self):
@@ -313,8 +324,9 @@ def _context_before(text: str, start: int, lines: int = 3) -> list[tuple[int, in
     pos = line_start - 1
     while pos > 0 and len(out) < lines:
         ls = text.rfind("\n", 0, pos) + 1
-        if "\t" in text[ls:pos] or "|" in text[ls:pos]:
-            break  # the row of another table
+        line = text[ls:pos]
+        if ("\t" in line or "|" in line) and not (len(line) <= 60 and rules()["unit_line"].search(_fold(line))):
+            break  # the row of another table (a short line with the unit, 编制部门：…\t单位：元, is not)
         s, e = _strip_span(text, ls, pos)
         if e > s:
             out.append((s, e))
@@ -361,8 +373,10 @@ def build_table(doc_text: str, src: SourceTable, table_id: str, prev: Optional[T
         line = doc_text[s:e]
         if tab.unit is None:
             um = r["unit_line"].search(_fold(line))
-            if um and len(line) <= 40 and (um.start() == 0 or r["caption"].match(line)):
-                tab.unit = line[um.start():um.end()] if len(line) == len(_fold(line)) else line
+            if um and len(line) <= 60 and (um.start() == 0 or r["caption"].match(line)
+                                           or _fold(line)[um.start():um.end()].strip() != _fold(line)[um.start():um.end()]
+                                           or _fold(line)[um.start() - 1] in " \t\u3000"):
+                tab.unit = (line[um.start():um.end()] if len(line) == len(_fold(line)) else line).strip()
         cm = r["caption"].search(line)
         if tab.caption is None and cm and len(line) <= 80:
             cap = line
@@ -461,6 +475,10 @@ def build_table(doc_text: str, src: SourceTable, table_id: str, prev: Optional[T
                 parts.append(t)
         tab.rows.append(" / ".join(parts))
     tab._stub_carry = carry
+    for k in range(stub_end + 1, n_cols):
+        if kinds[k] == "text" and any(kinds[j] in ("num", "int") for j in range(stub_end, k)) \
+                and k + 1 < n_cols and kinds[k + 1] in ("num", "int"):
+            tab.side_stubs[k] = [_clean_label(text_at(row, k)) if row >= body0 else "" for row in range(n_rows)]
     # a body row of text over the data columns and no figure heads the rows below it (信息内容 | 本年处理决定数量)
     heads_of = {}
     cur = [[text_at(h, k) for h in header_rows] for k in range(n_cols)]
@@ -504,7 +522,7 @@ def build_table(doc_text: str, src: SourceTable, table_id: str, prev: Optional[T
         if col in unit_cols:
             c.role = "unit"
             continue
-        if col < stub_end:
+        if col < stub_end or col in tab.side_stubs:
             c.role = "code" if (col in trap_cols or kinds[col] == "int") else "stub"
             continue
         if col in trap_cols:
@@ -518,7 +536,7 @@ def build_table(doc_text: str, src: SourceTable, table_id: str, prev: Optional[T
         row_unit = next((parse_unit(text_at(row, k)) for k in sorted(unit_cols) if parse_unit(text_at(row, k))), None)
         head = tab.column_label(row, col)
         cu = _column_unit(heads_of[row][col]) if row in heads_of else col_units[col]
-        unit = inner or cu or row_unit or _row_unit(tab.rows[row]) or _parent_unit(tab, row, body0, r) \
+        unit = inner or cu or row_unit or _row_unit(tab.row_label(row, col)) or _parent_unit(tab, row, body0, r) \
             or _pick(table_unit, head) or ctx_unit or Unit()
         mult = unit.mult if inner is None else inner.mult
         kind = unit.kind
@@ -604,7 +622,7 @@ def table_quantities(tab: Table, table_index: int) -> list[Quantity]:
     for c in tab.cells:
         if c.role != "data" or c.value is None:
             continue
-        row_label = tab.rows[c.row] if c.row < len(tab.rows) else ""
+        row_label = tab.row_label(c.row, c.col)
         col_label = tab.column_label(c.row, c.col)
         subject = " ".join(x for x in (row_label, col_label) if x)
         if tab.caption:
