@@ -140,9 +140,11 @@ def test_classifier_rows_are_marked_and_never_beat_rules(monkeypatch):
     assert indicators.map_indicators(*build(case)) == []  # below the confidence floor
 
 
-def test_classifier_trains_and_loads_safely(tmp_path):
+def test_classifier_trains_and_loads_safely(tmp_path, monkeypatch):
     from extractor.indicators import model as indicator_model
+    from extractor.learn import indicator_data
     from extractor.ml import models
+    monkeypatch.setattr(indicator_data, "dev_gold", lambda: tmp_path / "no-gold")  # catalogue rows only: fast
     texts, labels, _, meta = models.registry()["indicator_economy"].load_data()
     assert len(texts) == len(labels) > 50 and "output.gdp" in labels
     assert indicator_model.context_text("地区生产总值12.5亿元", 0, 6, 12, Quantity("12.5亿元", 0, 6, 1.25e9, "元", kind="amount")) \

@@ -13,12 +13,23 @@ def register(sub) -> None:
     p.add_argument("--out", default=None, help="models directory (default: models/)")
     p.add_argument("--folds", type=int, default=None, help="cross-validation folds (default: 5)")
     p.add_argument("--list", action="store_true", help="list the registered models and exit")
+    p.add_argument("--gold-extra", action="append", default=[], metavar="DIR",
+                   help="more gold files for the indicator classifiers (DIR/*.json and DIR/annotations/*.json "
+                        "in the format of spec/annotation.md, e.g. corrections exported by the review page)")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
+    from pathlib import Path
+
+    from extractor.core.errors import ExtractorError, InputNotFound
     from extractor.ml import models
-    from extractor.core.errors import ExtractorError
+    for path in args.gold_extra:
+        if not Path(path).exists():
+            raise InputNotFound(path, "no such file or folder")
+    if args.gold_extra:
+        from extractor.learn import indicator_data
+        indicator_data.EXTRA_GOLD[:] = list(args.gold_extra)
     reg = models.registry()
     if args.list:
         for name, spec in reg.items():

@@ -41,9 +41,9 @@ CHANGE_ONLY = re.compile(r"^[\s、，,（(]*(?:增加值|增速|总额|收入)?(
 LEVEL_ONLY = re.compile(r"^[\s、，,]*(?:总量|规模)?(?:达到|达|突破|迈上|为|实现|增至|提高到|提高至|提升至|提升到|增加到|增长到|跃升至|跃升到|超过|首次突破|稳定在)\s*(?:20\d\d年的?)?\s*$")
 MODIFIER = re.compile(r"^\s*的?(?:县|市|区|城市|企业|项目|园区|集群|产业|强县|大县|级)")  # 超千亿元县: a size class
 START_POINT = re.compile(r"(?:从|由)(?:20\d\d年的?)?\s*$")
-CUMULATIVE_CUE = re.compile(r"年均|五年来|这五年|“十四五”时期|十四五以来|较“十三五”末|累计|比20\d\d年")
+CUMULATIVE_CUE = re.compile(r"年均(?!浓度|值|气温|降水)|五年来|这五年|“十四五”时期|十四五以来|较“十三五”末|累计|比20\d\d年")
 TARGET_WORDS = re.compile(r"力争|争取|确保|将|计划|拟|目标")
-PARA_CUMULATIVE_CUE = re.compile(r"这五年|五年来|年均")
+PARA_CUMULATIVE_CUE = re.compile(r"这五年|五年来|年均(?!浓度|值|气温|降水)")
 ONE_YEAR_CUE = re.compile(r"一年来|过去一年|去年|20\d\d年[，,]|全年")
 TARGET_CUE = re.compile(r"十五五|到20[3-9]\d年|预期目标|目标是|力争|左右$")
 SCOPE_FILE = Path(__file__).resolve().parents[1] / "data" / "indicators" / "scope.yaml"
@@ -55,7 +55,6 @@ def above_scope() -> dict:
     data = yaml.safe_load(SCOPE_FILE.read_text(encoding="utf-8"))
     return {level: tuple(words) for level, words in data["above_scope"].items()}
 
-MODEL_MIN_CONFIDENCE = 0.6
 
 
 @dataclass
@@ -278,31 +277,74 @@ def _respectively(cat: Catalogue, work: str, ctxs: list, quantities: list) -> di
     return out
 
 
+#: the period values of an indicator row (docs/indicators.md): ``actual``, ``stock``, ``cumulative`` (a
+#: multi-year total: 累计, 五年来), ``average`` (a multi-year average rate: 年均增长), ``target`` (an annual
+#: target, year = the target year), ``target_plan`` (a multi-year plan target: 十五五, 到2030年; year = its end)
+PERIODS = ("actual", "stock", "cumulative", "average", "target", "target_plan")
+AVERAGE_CUE = re.compile(r"年均(?!浓度|值|气温|降水)")
+OPENING_YEAR = re.compile(r"“?十五五”?(?:规划)?的?(?:开局|开篇|起步|首|第一)之?年|“?十五五”?(?:实现)?(?:良好|精彩)?(?:开局|开好局|起好步|开门红)")
+
+
+def _horizon(text: str, year: Optional[int]) -> Optional[str]:
+    """``annual`` or ``plan`` from the last horizon word of ``text`` (今年/明年/the next year vs 十五五/到2030年),
+    or None. ``今年是“十五五”开局之年`` names this year, not the plan."""
+    text = OPENING_YEAR.sub("今年", text)
+    best = None
+    annual = [r"今年", r"明年", r"本年度"] + ([rf"{year + 1}年"] if year else [])
+    plan = [r"十五五", r"到20[3-9]\d年", r"20[3-9]\d年(?:前|底前|末)", r"今后五年", r"未来五年", r"纲要", r"五年规划"]
+    for kind, pats in (("annual", annual), ("plan", plan)):
+        for m in re.finditer("|".join(pats), text):
+            if best is None or m.start() >= best[0]:
+                best = (m.start(), kind)
+    for m in re.finditer(r"预期目标", text):  # 主要预期目标是 names this year's targets, unless its sentence names the plan
+        sent = text[max(text.rfind(c, 0, m.start()) for c in "。；\n") + 1:m.start()]
+        if not re.search("|".join(plan), sent) and (best is None or m.start() >= best[0]):
+            best = (m.start(), "annual")
+    return best[1] if best else None
+
+
 def _period_year(q, part: Optional[str], genre: Optional[str], year: Optional[int], sentence: str,
                  paragraph: str = "", titles: str = "", paragraph_left: str = "") -> tuple[str, Optional[int]]:
-    """The row's period and year. In a 政府工作报告 the sentence and its section titles decide first
-    (“十五五”/到2030年/预期目标 → target; 年均/五年来/累计 in the paragraph → cumulative), then the section
-    (plans → target)."""
+    """The row's period and year, following the report's own scoping: in a 政府工作报告 the sentence decides
+    first, then the paragraph before the quantity, then the section titles, then the section's part.
+
+    - a target (十五五/预期目标/力争…, or the plans part) is ``target`` for the next year when its horizon
+      word (:func:`_horizon`: 今年/明年 vs 十五五/到2030年, the last one before the quantity in the sentence,
+      else in the paragraph, else in the titles) is annual, ``target_plan`` for the plan's end year otherwise;
+      ``今年经济社会发展的主要预期目标是：…`` keeps every target of its paragraph under the next year even after
+      a 十五五 paragraph or title;
+    - 年均 before the quantity in its sentence is ``average`` (a five-year average), 累计/五年来 ``cumulative``."""
     period = q.period or "actual"
+    para_left = paragraph_left or sentence
     if genre == "gongzuo":
-        if any("十五五" in t and "十四五" not in t for t in titles.split(" / ")):
-            sentence = "十五五 " + sentence
-        if TARGET_CUE.search(sentence):
+        title_plan = any("十五五" in t and "十四五" not in t for t in titles.split(" / "))
+        horizon = _horizon(sentence, year) or _horizon(para_left, year)
+        if horizon is None and AVERAGE_CUE.search(sentence):
+            horizon = "plan"  # 年均增长 as a goal: a five-year target
+        explicit = TARGET_CUE.search(sentence) or re.search(r"预期目标|主要目标|目标是|目标为|主要指标", para_left)
+        if explicit:
             period = "target"
+        elif AVERAGE_CUE.search(sentence):
+            period = "average"
         elif CUMULATIVE_CUE.search(sentence) or (PARA_CUMULATIVE_CUE.search(paragraph)
                                                  and not ONE_YEAR_CUE.search(paragraph_left or paragraph)):
-            period = "cumulative"
-        elif part == "plans":
+            period = "average" if AVERAGE_CUE.search(para_left) else "cumulative"
+        elif part == "plans" or (title_plan and not ONE_YEAR_CUE.search(sentence)):
             period = "target"
         elif period == "target" and part == "results":
             period = "actual"
+        if period == "target":
+            if horizon is None:
+                horizon = "plan" if title_plan and not re.search(r"预期目标", para_left) else "annual"
+            period = "target" if horizon == "annual" else "target_plan"
+        if period == "target_plan":
+            ys = [int(y) for y in re.findall(r"(20[3-9]\d)年", para_left)]
+            return period, (ys[-1] if ys else (year + 5 if year else None))
     if period == "target":
         ys = [int(y) for y in re.findall(r"(20\d\d)年", sentence)]
         later = [y for y in ys if year is None or y > year]
-        if year and ("今年" in sentence or (year + 1) in later):
+        if year and (genre == "gongzuo" or "今年" in sentence or (year + 1) in later):
             later = [year + 1]
-        elif not later and year and "十五五" in sentence:
-            later = [year + 5]
         return period, (later[-1] if later else (year + 1 if year else None))
     return period, year
 
@@ -413,7 +455,11 @@ def map_indicators(doc: Document, meta: dict, sections: list, quantities: list, 
         else:
             chosen.append(cands[0])
     if use_model and unmapped:
-        chosen.extend(_model_candidates(cat, doc, work, quantities, ctxs, unmapped))
+        categories = {}
+        for qi in unmapped:
+            sec = _section_of(sections, quantities[qi].start)
+            categories[qi] = sec.category if sec else None
+        chosen.extend(_model_candidates(cat, doc, work, quantities, ctxs, unmapped, categories))
     chosen = _sum_parts(chosen, quantities, ctxs)
     rows = []
     for cand in chosen:
@@ -500,18 +546,20 @@ def _one_per(rows: list[IndicatorValue], chosen: list[_Cand], key_fields: list, 
     return out
 
 
-def _model_candidates(cat: Catalogue, doc: Document, work: str, quantities: list, ctxs: list, unmapped: list) -> list[_Cand]:
+def _model_candidates(cat: Catalogue, doc: Document, work: str, quantities: list, ctxs: list, unmapped: list,
+                      categories: list) -> list[_Cand]:
     try:
         from extractor.indicators import model as indicator_model
     except ImportError:  # pragma: no cover
         return []
-    texts = [indicator_model.context_text(work, ctxs[i].sent_start, ctxs[i].ws, ctxs[i].we, quantities[i]) for i in unmapped]
+    texts = [indicator_model.features(work, ctxs[i].sent_start, ctxs[i].item_start, ctxs[i].ws, ctxs[i].we,
+                                      quantities[i], categories[i]) for i in unmapped]
     preds = indicator_model.predict(cat.name, texts)
     if not preds:
         return []
     out = []
     for qi, (label, prob) in zip(unmapped, preds):
-        if label in (None, "", "none") or prob < MODEL_MIN_CONFIDENCE or label not in cat:
+        if label in (None, "", "none") or prob < indicator_model.MIN_CONFIDENCE or label not in cat:
             continue
         ind = cat[label]
         f = _fits(ind, quantities[qi])
