@@ -22,7 +22,7 @@ FAMILIES = {"fazhi": "indicator_fazhi", "gongzuo": "indicator_economy", "gongbao
             "economy": "indicator_economy"}
 
 #: below this probability a classifier proposal is dropped (chosen on the CV figures, docs/indicators.md)
-MIN_CONFIDENCE = 0.6
+MIN_CONFIDENCE = 0.5
 
 _OVERRIDE: dict = {}
 

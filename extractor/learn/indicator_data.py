@@ -317,14 +317,14 @@ def _loader(family: str):
 
 
 def build():
-    """TF-IDF over character 1–3-grams + multinomial logistic regression (probabilities are the confidence;
+    """TF-IDF over character 1–2-grams + multinomial logistic regression (probabilities are the confidence;
     no class re-weighting, so they stay close to calibrated: see ``extractor evaluate --cv``)."""
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
     return Pipeline([
-        ("tfidf", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), min_df=1, max_features=20000,
+        ("tfidf", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 2), min_df=1, max_features=8000,
                                   sublinear_tf=True, dtype=np.float32)),
         ("clf", LogisticRegression(C=8.0, max_iter=3000)),
     ])
