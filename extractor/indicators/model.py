@@ -2,13 +2,14 @@
 
 One linear model per catalogue family — ``indicator_fazhi`` and ``indicator_economy`` — registered, trained
 and cross-validated by :mod:`extractor.learn.indicator_data` (``extractor train``; ``extractor evaluate --cv``)
-and loaded through the :mod:`extractor.ml.models` registry. This module never reads training data.
+and loaded by :mod:`extractor.ml.models` (plain arrays, no scikit-learn at inference). This module never reads training data.
 
 Input (:func:`features`): the text before the quantity in its sentence, the quantity as ``<Q:unit:kind>``
 and a few characters after it (:func:`context_text`, digits folded), then the quantity's *item* — the subject
 phrase from the start of its clause or from the previous quantity — segmented into words (``¦`` …), and the
 section category (``§`` …). Labels: an indicator id or ``none``. The probability of the best label is the
-row's confidence; :data:`MIN_CONFIDENCE` is the floor chosen by leave-one-document-out cross-validation.
+row's confidence; ``model_min_confidence`` in ``data/indicators/normalizer.yaml`` is the floor (chosen on the
+leave-one-document-out figures of ``extractor evaluate --cv``).
 """
 from __future__ import annotations
 
@@ -20,9 +21,6 @@ from extractor.ml import models
 
 FAMILIES = {"fazhi": "indicator_fazhi", "gongzuo": "indicator_economy", "gongbao": "indicator_economy",
             "economy": "indicator_economy"}
-
-#: below this probability a classifier proposal is dropped (chosen on the CV figures, docs/indicators.md)
-MIN_CONFIDENCE = 0.5
 
 _OVERRIDE: dict = {}
 
@@ -63,16 +61,16 @@ def override(models_by_name: dict):
         _OVERRIDE.update(old)
 
 
-def _model(name: str):
+def _model(name: str, settings=None):
     if name in _OVERRIDE:
         return _OVERRIDE[name]
-    return models.get(name)
+    return models.get(name, settings)
 
 
-def predict(catalogue_name: str, texts: list) -> Optional[list]:
-    """(label, probability) per text, or None when the model is not trained."""
+def predict(catalogue_name: str, texts: list, settings=None) -> Optional[list]:
+    """(label, probability) per text, or None when the model is not trained (or ``settings`` say rules only)."""
     name = FAMILIES.get(catalogue_name)
-    model = _model(name) if name else None
+    model = _model(name, settings) if name else None
     if model is None or not texts:
         return None
     probs = model.predict_proba(texts)
@@ -84,4 +82,4 @@ def predict(catalogue_name: str, texts: list) -> Optional[list]:
     return out
 
 
-__all__ = ["predict", "features", "context_text", "override", "FAMILIES", "MIN_CONFIDENCE"]
+__all__ = ["predict", "features", "context_text", "override", "FAMILIES"]

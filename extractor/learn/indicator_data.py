@@ -30,7 +30,7 @@ import yaml
 
 from extractor.indicators.catalogue import catalogue
 from extractor.indicators.model import FAMILIES, _fold, features
-from extractor.ml import models
+from extractor.learn import registry as models
 
 ROOT = Path(__file__).resolve().parents[2]
 SYNTHETIC = ROOT / "extractor" / "data" / "indicators" / "synthetic.yaml"

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 import math
-import sys
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -32,13 +31,11 @@ import regex
 import yaml
 
 from extractor.core.facts import Quantity
+from extractor.text import sentences as bounds
 from extractor.text.normalize import Working, normalize
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "quantities"
 
-_CLAUSE_MARKS = "，,；;。：:！!？?\n"
-_SENTENCE_MARKS = "。；;！!？?\n"
-_FULL_STOPS = "。！!？?\n"
 
 
 def _load(name: str) -> dict:
@@ -304,39 +301,6 @@ def _inside_quotes(w: str, s: int, e: int, t: _Tables) -> bool:
     return False
 
 
-def _marks(chars: str) -> str:
-    return "[" + regex.escape(chars) + "]"
-
-
-_CLAUSE_BACK = regex.compile("(?r)" + _marks(_CLAUSE_MARKS))
-_CLAUSE_FWD = regex.compile(_marks(_CLAUSE_MARKS))
-_SENTENCE_BACK = {m: regex.compile("(?r)" + _marks(m)) for m in (_SENTENCE_MARKS, _FULL_STOPS)}
-_SENTENCE_FWD = {m: regex.compile(_marks(m)) for m in (_SENTENCE_MARKS, _FULL_STOPS)}
-
-
-def _clause_start(w: str, s: int) -> int:
-    m = _CLAUSE_BACK.search(w, max(0, s - 200), s)
-    return m.end() if m else max(0, s - 200)
-
-
-def _clause_end(w: str, e: int) -> int:
-    hi = min(len(w), e + 200)
-    m = _CLAUSE_FWD.search(w, e, hi)
-    return m.start() if m else hi
-
-
-def _sentence_start(w: str, s: int, marks: str = _SENTENCE_MARKS) -> int:
-    back = _SENTENCE_BACK[marks]
-    lo = max(0, s - 400)
-    m = back.search(w, lo, s)
-    if not m:
-        return lo
-    if w.startswith("其中", m.end()) and w[m.start()] != "\n" and m.start() > lo:
-        m2 = back.search(w, lo, m.start())  # 其中… continues the sentence before
-        return m2.end() if m2 else lo
-    return m.end()
-
-
 _YEAR = regex.compile(r"(?<!\d)((?:19|20)\d{2})年")
 
 
@@ -506,8 +470,7 @@ class _Cues:
         key = (name, start)
         hits = self.cache.get(key)
         if hits is None:
-            fwd = _SENTENCE_FWD[marks].search(self.w, pos, min(len(self.w), pos + 400))
-            end = fwd.start() if fwd else min(len(self.w), pos + 400)
+            end = bounds.end_of(self.w, pos, marks, window=400)
             sub = self.w[start:end]
             hits = [(m.start() + start, m.end() + start, m) for m in pattern.finditer(sub)]
             self.cache[key] = hits
@@ -516,21 +479,21 @@ class _Cues:
 
 def _period(w: str, f: _Found, sent_start: int, full_start: int, c_start: int, c_end: int, t: _Tables,
             cues: _Cues) -> str:
-    if cues.before("target", t.target, full_start, _FULL_STOPS, f.start):
+    if cues.before("target", t.target, full_start, bounds.FULL_STOP, f.start):
         return "target"
     cm = None
-    for s, e, m in cues.before("cumulative", t.cumulative, sent_start, _SENTENCE_MARKS, f.start):
+    for s, e, m in cues.before("cumulative", t.cumulative, sent_start, bounds.SENTENCE, f.start):
         y = m.groupdict().get("year")
         if y and (cues.year is None or int(y) >= cues.year):  # 2023年以来 in a 2023 report: this year
             continue
         cm = s
     if cm is not None:
-        if not any(e <= cm for _, e, _ in cues.before("override", t.override, sent_start, _SENTENCE_MARKS,
+        if not any(e <= cm for _, e, _ in cues.before("override", t.override, sent_start, bounds.SENTENCE,
                                                         f.start)):
             return "cumulative"
     if f.kind == "change":
         return "actual"
-    if (cues.before("stock", t.stock_sentence, full_start, _FULL_STOPS, f.start)
+    if (cues.before("stock", t.stock_sentence, full_start, bounds.FULL_STOP, f.start)
             or (f.kind != "rate" and t.stock_clause.search(w, c_start, c_end))):
         return "stock"
     return "actual"
@@ -604,16 +567,16 @@ def _find(w: str, subjects: bool = True) -> list:
     out = []
     prev, prev_subject = None, None
     for f in found:
-        c_start = _clause_start(w, f.start)
-        c_end = _clause_end(w, f.end)
+        c_start = bounds.start_of(w, f.start, bounds.CLAUSE, window=200)
+        c_end = bounds.end_of(w, f.end, bounds.CLAUSE, window=200)
         _change(w, f, c_start, t)
         _inherit(w, prev, f)
         if f.sign < 0:
             f.value = -f.value
             if f.max is not None:
                 f.max = -f.max
-        sent = _sentence_start(w, f.start)
-        full = _sentence_start(w, f.start, _FULL_STOPS)
+        sent = bounds.start_of(w, f.start, bounds.SENTENCE, window=400, continues=True)
+        full = bounds.start_of(w, f.start, bounds.FULL_STOP, window=400, continues=True)
         period = _period(w, f, sent, full, c_start, c_end, t, cues)
         subject = _subject(w, f, c_start, c_end, t, prev, prev_subject, sent) if subjects else None
         out.append((f, period, w[c_start:c_end], subject))
@@ -646,54 +609,12 @@ def find_quantities(text: str, subjects: bool = True) -> list[Quantity]:
     return _to_quantities(work, text, _find(work.text, subjects=subjects))
 
 
-def extract_quantities(doc, sections: list) -> list[Quantity]:
+def extract_quantities(doc, sections) -> list[Quantity]:
     """The pipeline stage: quantities of ``doc`` (document-text offsets); those inside a section whose
-    part is ``plans`` are targets, unless their sentence makes them cumulative (过去五年…年均增长)."""
-    from extractor.stages.sections import part_at
+    part is ``plans`` are targets, unless their sentence makes them cumulative (过去五年…年均增长).
+    ``sections``: a list or a :class:`~extractor.stages.index.SectionIndex`."""
+    from extractor.stages.index import SectionIndex
     work = doc.working
-    secs = list(sections or [])
-    part_of = (lambda offset: part_at(secs, offset)) if any(getattr(s, "part", None) == "plans" for s in secs) else None
+    index = SectionIndex.of(sections)
+    part_of = index.part_at if any(getattr(s, "part", None) == "plans" for s in index) else None
     return _to_quantities(work, doc.text, _find(work.text), part_of)
-
-
-# ------------------------------------------------------------------------------------------- spaCy
-
-FACTORY = "extractor_quantities"
-
-
-class QuantitiesComponent:
-    """spaCy pipeline component: ``doc.spans["quantities"]``, each span with ``span._.quantity``."""
-
-    def __init__(self, nlp=None, name: str = FACTORY, spans_key: str = "quantities"):
-        from spacy.tokens import Span
-        if not Span.has_extension("quantity"):
-            Span.set_extension("quantity", default=None)
-        self.name = name
-        self.spans_key = spans_key
-
-    def __call__(self, doc):
-        spans = []
-        for q in find_quantities(doc.text):
-            span = doc.char_span(q.start, q.end, label=q.kind, alignment_mode="expand")
-            if span is None:
-                continue
-            span._.quantity = q
-            spans.append(span)
-        doc.spans[self.spans_key] = spans
-        return doc
-
-
-def make_quantities_component(nlp, name: str, spans_key: str = "quantities"):
-    return QuantitiesComponent(nlp, name, spans_key)
-
-
-def register_spacy() -> None:
-    """Register the ``extractor_quantities`` factory with spaCy (done on import when spaCy is loaded;
-    spaCy itself is only imported here, so the CLI does not pay for it)."""
-    from spacy.language import Language
-    if not Language.has_factory(FACTORY):
-        Language.factory(FACTORY, default_config={"spans_key": "quantities"})(make_quantities_component)
-
-
-if "spacy" in sys.modules:  # pragma: no branch - registering is cheap once spaCy is there
-    register_spacy()

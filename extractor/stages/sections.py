@@ -23,6 +23,7 @@ Each section gets a category of the indicator catalogue from weighted keywords
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ import regex
 import yaml
 
 from extractor.core.facts import Section
+from extractor.text.cardinals import cn_integer
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sections"
 log = logging.getLogger(__name__)
@@ -48,9 +50,7 @@ def cn_number(s: str) -> Optional[int]:
         return int(s)
     if len(s) == 1 and "①" <= s <= "⑳":
         return ord(s) - ord("①") + 1
-    from extractor.stages.quantities import parse_chinese  # the numeral tables of data/quantities/numerals.yaml
-    value = parse_chinese(s)
-    return int(value) if value is not None and value == int(value) else None
+    return cn_integer(s)  # the numeral table of data/quantities/numerals.yaml
 
 
 # ---------------------------------------------------------------- rules (data files)
@@ -260,21 +260,11 @@ def _mixed_segments(wt: str, a: int, b: int) -> Optional[list]:
     return None
 
 
-def part_at(sections: list, offset: int) -> Optional[str]:
-    """The report part at a document offset: the innermost section's part, or its top-level section's
-    segment where that section names two parts."""
-    best, top = None, None
-    for s in sections:
-        if s.start <= offset < s.end:
-            if best is None or s.level > best.level:
-                best = s
-            if s.level == 1:
-                top = s
-    if top is not None and top.segments:
-        for a, b, p in top.segments:
-            if a <= offset < b:
-                return p
-    return best.part if best else None
+def part_at(sections, offset: int) -> Optional[str]:
+    """The report part at a document offset (:meth:`extractor.stages.index.SectionIndex.part_at`; build the
+    index once when asking many times)."""
+    from extractor.stages.index import SectionIndex
+    return SectionIndex.of(sections).part_at(offset)
 
 
 def _unnumbered(text: str, r: _Rules, cue_lines: dict, has_top: bool, first_numbered: int,
@@ -369,7 +359,6 @@ def build_tree(heads: list[Heading]) -> list[_Node]:
     """Nest headings by their numbering (see the module docstring); returns nodes in document order."""
     nodes: list[_Node] = []
     stack: list[_Node] = []
-    para_end = -1
     for h in heads:
         # run-in items live inside their paragraph: close those of an earlier paragraph
         if stack and stack[-1].h.inline and h.start >= stack[-1].h.line_end:
@@ -397,15 +386,45 @@ def build_tree(heads: list[Heading]) -> list[_Node]:
             parent.children.append(node)
         nodes.append(node)
         stack.append(node)
-        para_end = max(para_end, h.line_end)
     return nodes
 
 
 # ---------------------------------------------------------------- parts and categories
 
-def _category(title: str, body: str) -> tuple[Optional[str], float]:
+class _WordCounts:
+    """``text[a:b].count(word)`` for the body words of the categories, from one scan of the whole text.
+
+    A word that cannot overlap itself (no proper prefix equal to a suffix: all of them in practice) has the same
+    occurrences from any starting point, so the count inside ``[a, b)`` is a difference of two binary searches;
+    other words are counted directly. Linear in the text instead of in the sum of the section bodies.
+    """
+
+    def __init__(self, text: str, words):
+        self.text = text
+        self.pos: dict = {}
+        self.absent: set = set()  # words that occur nowhere in the text: count 0 in every slice
+        for w in set(words):
+            if not w or any(w[:k] == w[-k:] for k in range(1, len(w))):
+                continue
+            ps, i = [], text.find(w)
+            while i >= 0:
+                ps.append(i)
+                i = text.find(w, i + len(w))
+            self.pos[w] = ps
+            if not ps:
+                self.absent.add(w)
+
+    def count(self, w: str, a: int, b: int) -> int:
+        ps = self.pos.get(w)
+        if ps is None:
+            return self.text.count(w, a, b)
+        return max(0, bisect.bisect_left(ps, b - len(w) + 1) - bisect.bisect_left(ps, a))
+
+
+def _category(title: str, body: str, span: Optional[tuple] = None) -> tuple[Optional[str], float]:
     """Best category by weighted keywords. Evidence from the body alone must grow with the body's length
-    (``body_chars_per_point``), so that a long section of an economic report is not filed by stray words."""
+    (``body_chars_per_point``), so that a long section of an economic report is not filed by stray words.
+    ``span``: ``(counts, a, b)`` — the body is ``text[a:b]`` of a :class:`_WordCounts` (then ``body`` is unused)."""
     r = rules()
     best, best_score, total, best_title = None, 0.0, 0.0, False
     for cid, _name, tw, bw in r.categories:
@@ -416,13 +435,19 @@ def _category(title: str, body: str) -> tuple[Optional[str], float]:
                 score += r.cat_title_weight
                 in_title = True
         for w in bw:
-            c = body.count(w)
+            if span:
+                if w in span[0].absent:
+                    continue
+                c = span[0].count(w, span[1], span[2])
+            else:
+                c = body.count(w)
             if c:
                 score += min(c, r.cat_body_cap)
         total += score
         if score > best_score:
             best, best_score, best_title = cid, score, in_title
-    need = r.cat_min_score + (0 if best_title else len(body) // r.cat_body_chars)
+    n_body = span[2] - span[1] if span else len(body)
+    need = r.cat_min_score + (0 if best_title else n_body // r.cat_body_chars)
     if best is None or best_score < need:
         return None, 0.0
     return best, round(best_score / total, 3) if total else 0.0
@@ -443,12 +468,12 @@ def part_text(title: str, body: str, limit: int = 600) -> str:
     return f"{title} ‖ {body[:limit]}"
 
 
-def _part_by_model(title: str, body: str) -> Optional[tuple[str, float]]:
+def _part_by_model(title: str, body: str, settings=None) -> Optional[tuple[str, float]]:
     try:
         from extractor.ml import models
     except ImportError:  # pragma: no cover
         return None
-    return models.predict_one("part", part_text(title, body))
+    return models.predict_one("part", part_text(title, body), settings)
 
 
 # ---------------------------------------------------------------- main entry
@@ -462,8 +487,9 @@ def _layout(doc, work) -> list:
     return out
 
 
-def find_sections(doc, use_model: bool = True) -> list[Section]:
-    """The section tree of ``doc`` (a Document, or a plain text) as a flat list in document order."""
+def find_sections(doc, use_model: bool = True, settings=None) -> list[Section]:
+    """The section tree of ``doc`` (a Document, or a plain text) as a flat list in document order.
+    ``settings`` (:class:`~extractor.core.settings.Settings`) says which part classifier to use, if any."""
     if isinstance(doc, str):
         from extractor.text.normalize import normalize
         work = normalize(doc)
@@ -531,7 +557,7 @@ def find_sections(doc, use_model: bool = True) -> list[Section]:
                       title_start=ts, title_end=te)
         by_node[id(nd)] = sec
         out.append(sec)
-    _assign_parts(nodes, by_node, wt, ends, use_model)
+    _assign_parts(nodes, by_node, wt, ends, use_model, settings)
     _assign_categories(nodes, by_node, wt, ends)
     for sec in out:
         if sec.segments:
@@ -567,16 +593,16 @@ def _preamble_title(wt: str, a: int, b: int) -> tuple[int, int]:
     return first or (a, a)
 
 
-def _assign_parts(nodes, by_node, wt, ends, use_model):
+def _assign_parts(nodes, by_node, wt, ends, use_model, settings=None):
     r = rules()
-    prev_part = None
+    prev_part = None  # the part the previous top-level section's own heading names (never an inherited one)
     for i, nd in enumerate(nodes):
         sec = by_node[id(nd)]
         if nd.parent is not None:
             continue
         title = wt[nd.h.title_start:nd.h.title_end]
         body = wt[nd.h.title_end:ends[i]]
-        part = _part_by_rule(title)
+        part = named = _part_by_rule(title)
         if part == "plans" and _part_by_rule(title, only="results"):
             seg = _mixed_segments(wt, nd.h.title_end, ends[i])
             if seg:
@@ -586,13 +612,16 @@ def _assign_parts(nodes, by_node, wt, ends, use_model):
         elif prev_part in r.inherit_after:
             sec.part, sec.confidence, sec.method = prev_part, 0.6, "rule"
         else:
-            pred = _part_by_model(title, body) if use_model else None
+            pred = _part_by_model(title, body, settings) if use_model else None
             if pred:
                 sec.part, sec.confidence, sec.method = pred[0], round(float(pred[1]), 3), "model"
             else:
                 part, conf = _part_by_body(body)
                 sec.part, sec.confidence, sec.method = part or "other", min(conf, 0.5), "rule"
-        prev_part = sec.part
+        # only a part named by a heading carries over to the next top-level section: a section classified
+        # as plans by the model or its body cues (perhaps wrongly) passes it to its own subsections only,
+        # and an inherited part is not inherited again
+        prev_part = named
     for nd in nodes:  # subsections inherit; a subsection headed as the duties section is leadership
         if nd.parent is None:
             continue
@@ -608,6 +637,7 @@ def _assign_parts(nodes, by_node, wt, ends, use_model):
 
 
 def _assign_categories(nodes, by_node, wt, ends):
+    counts = _WordCounts(wt, [w for _, _, _, bw in rules().categories for w in bw])
     for i, nd in enumerate(nodes):
         sec = by_node[id(nd)]
         title = wt[nd.h.title_start:nd.h.title_end]
@@ -619,8 +649,10 @@ def _assign_categories(nodes, by_node, wt, ends):
                 cat, _ = _category(title, "")
                 sec.category = cat
             continue
-        body = wt[nd.h.title_end:ends[i]]
-        cat, _ = _category(title, body)
+        if counts is not None:
+            cat, _ = _category(title, "", (counts, nd.h.title_end, max(nd.h.title_end, ends[i])))
+        else:
+            cat, _ = _category(title, wt[nd.h.title_end:ends[i]])
         par = by_node[id(nd.parent)]
         if cat is None:
             cat = par.category
