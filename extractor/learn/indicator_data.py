@@ -137,6 +137,8 @@ def doc_rows(report, gd: GoldDoc) -> tuple[list, list]:
     qs = report.quantity_list
     if not qs:
         return [], []
+    from extractor.stages.index import SectionIndex
+    index = SectionIndex.of(report.section_list)
     spans = [normalizer._work_span(doc, q) for q in qs]
     ctxs = normalizer._contexts(work, spans)
     labels: dict = {}
@@ -171,7 +173,7 @@ def doc_rows(report, gd: GoldDoc) -> tuple[list, list]:
             if isinstance(year, int) and isinstance(ry, int) and ry not in (year, year + 1):
                 continue  # a 2030 goal is not a gold row: neither a positive nor a negative
             y = "none"
-        sec = normalizer._section_of(report.section_list, q.start)
+        sec = index.section_at(q.start)
         texts.append(features(work, c.sent_start, c.item_start, c.ws, c.we, q, sec.category if sec else None))
         ys.append(y)
     return texts, ys
