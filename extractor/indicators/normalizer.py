@@ -51,6 +51,7 @@ DISTRIBUTE = re.compile(_V["patterns"]["distribute"])
 CHANGE_ONLY = re.compile(_V["patterns"]["change_only"])
 LEVEL_ONLY = re.compile(_V["patterns"]["level_only"])
 MODIFIER = re.compile(_V["patterns"]["modifier"])  # 超千亿元县: a size class
+THRESHOLD = re.compile(_V["patterns"]["threshold"])  # 500万元及以上固定资产投资: a class bound
 START_POINT = re.compile(_V["patterns"]["start_point"])
 TARGET_WORDS = re.compile(_V["patterns"]["target_words"])
 CUMULATIVE_CUE = re.compile(_V["periods"]["cumulative"])
@@ -124,7 +125,10 @@ def _work_span(doc: Document, q) -> tuple[int, int]:
 def _fits(ind: Indicator, q) -> Optional[float]:
     if not ind.kind_ok(q.kind or ""):
         return None
-    return ind.unit_factor(q.unit or "")
+    f = ind.unit_factor(q.unit or "")
+    if f is not None and ind.max_abs is not None and abs((q.value or 0) * f) > ind.max_abs:
+        return None  # 居民消费价格指数 100.0: an index (上年=100), not a change
+    return f
 
 
 def _match(ind: Indicator, work: str, c: _Ctx, q, allow_right: bool) -> Optional[tuple]:
@@ -437,6 +441,8 @@ def map_indicators(doc: Document, meta: dict, sections, quantities: list, use_mo
             continue
         if economy and START_POINT.search(work[max(c.item_start, c.ws - 12):c.ws]):
             continue  # 从11.37万亿元增加到…: the starting point is not this year's value
+        if economy and THRESHOLD.search(q.text[-3:] + work[c.we:c.we + 10]):
+            continue  # 500万元及以上固定资产投资: a threshold of a class, not a figure
         if economy and MODIFIER.match(work[c.we:c.we + 4]):
             continue  # 生产总值超千亿元县: the figure classifies something else
         if qi in resp:

@@ -24,11 +24,12 @@ def _table(report, model_name: Optional[str], model) -> dict:
     """The report's JSON with its indicator table made again with ``model`` for ``model_name``."""
     from extractor.indicators import model as indicator_model
     from extractor.indicators import normalizer
-    from extractor.pipeline import _locate
+    from extractor.stages.index import SectionIndex
     doc = report.document
+    index = SectionIndex(report.section_list)
     with indicator_model.override({n: None for n in set(data.FAMILIES.values())} | ({model_name: model} if model_name else {})):
-        rows = normalizer.map_indicators(doc, report.meta, report.section_list, report.quantity_list)
-    _locate(doc, report.section_list, rows)
+        rows = normalizer.map_indicators(doc, report.meta, index, report.quantity_list)
+    index.locate(doc, rows)
     out = report.to_dict()
     from extractor.output.report import as_dict
     out["indicators"] = [as_dict(r) for r in rows]
