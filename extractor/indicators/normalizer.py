@@ -51,7 +51,8 @@ DISTRIBUTE = re.compile(_V["patterns"]["distribute"])
 CHANGE_ONLY = re.compile(_V["patterns"]["change_only"])
 LEVEL_ONLY = re.compile(_V["patterns"]["level_only"])
 MODIFIER = re.compile(_V["patterns"]["modifier"])  # 超千亿元县: a size class
-THRESHOLD = re.compile(_V["patterns"]["threshold"])  # 500万元及以上固定资产投资: a class bound
+THRESHOLD = re.compile(_V["patterns"]["threshold"])
+CARRY_GAP = re.compile(_V["patterns"]["carry_gap"])  # 500万元及以上固定资产投资: a class bound
 START_POINT = re.compile(_V["patterns"]["start_point"])
 TARGET_WORDS = re.compile(_V["patterns"]["target_words"])
 CUMULATIVE_CUE = re.compile(_V["periods"]["cumulative"])
@@ -187,6 +188,12 @@ def _carry(ind: Indicator, work: str, c: _Ctx) -> Optional[tuple]:
     if best is None:
         return None
     (_, _), a, b, weight = best
+    # the alias must be the subject of the figure just before (地区生产总值46.1亿元，下降…), not of an earlier
+    # one with its own subject in between (农村居民…元。新登记农民专业合作社120户，增长8.6%)
+    nums = [m.start() for m in re.finditer(r"(?:约|近|超过|超)?[0-9][0-9.]*", left)]
+    prev = max((p for p in nums if p >= b), default=None)
+    if prev is not None and not CARRY_GAP.match(left[b:prev]):
+        return None
     if ind.exclude:
         seg = work[c.sent_start + max(0, a - 6):c.sent_start + b]
         if any(x in seg for x in ind.exclude):
@@ -386,7 +393,8 @@ def candidates_for(cat: Catalogue, work: str, c: _Ctx, q, qi: int, category: Opt
             sc += 0.2
         out.append(_Cand(ind, sc, side, span, f, qi))
     tail = re.split(r"[、，,]", work[c.item_start:c.ws])[-1]
-    carry_ok = CHANGE_ONLY.match(tail) if q.kind == "change" else LEVEL_ONLY.match(tail)
+    carry_ok = CHANGE_ONLY.match(tail) if q.kind == "change" else \
+        (LEVEL_ONLY.match(tail) or (not tail.strip() and work[c.item_start:c.ws].strip() == "、"))  # 增长5.1%、约3.9万亿元
     if not out and economy and carry_ok:
         for ind in cat:
             f = _fits(ind, q)
