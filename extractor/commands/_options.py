@@ -51,5 +51,19 @@ def extract_limited(args):
     """Extract ``args.path`` in a forked child under the limits of :func:`add_limit_flags`."""
     from extractor.core.isolate import run_limited
     from extractor.pipeline import extract
-    return run_limited(extract, args.path, settings_of(args), source=args.path,
-                       timeout=getattr(args, "timeout", None) or None, memory_mb=getattr(args, "memory_mb", None) or None)
+    limits = dict(timeout=getattr(args, "timeout", None) or None, memory_mb=getattr(args, "memory_mb", None) or None)
+    if args.path == "-":  # standard input is read here: a forked child's stdin is /dev/null
+        import sys
+
+        from extractor.core.errors import EmptyDocument
+        data = sys.stdin.buffer.read()
+        if not data:
+            raise EmptyDocument("<stdin>", "nothing on standard input")
+        return run_limited(_extract_bytes, "-", data, settings_of(args), source="<stdin>", **limits)
+    return run_limited(extract, args.path, settings_of(args), source=args.path, **limits)
+
+
+def _extract_bytes(source: str, data: bytes, settings):
+    from extractor.ingest import load
+    from extractor.pipeline import run
+    return run(load(source, data=data, settings=settings), settings)
