@@ -185,3 +185,28 @@ def test_version_1_database_is_upgraded_in_place(tmp_path):
         assert {"sentence", "sentence_text", "row_id"} <= cols
         assert st.con.execute("SELECT source, n_sources FROM documents").fetchall() == [("old.txt", None)]
         assert all(st.count(t) >= 0 for t in DDL if t != "meta")
+
+
+@pytest.mark.parametrize("text, span, want", [
+    ("建立8个行政复议便民联系点，", "8个行政复议便民联", "8个行政复议便民联系点"),
+    ("审批事项33个审查通过。", "33个审", "33个审查"),
+    ("接收行政复议申请54件，", "接收行政复议申请54件", "接收行政复议申请54件"),
+    ("全年调解矛盾纠纷1049件。", "解矛盾纠纷1049件", "调解矛盾纠纷1049件"),
+])
+def test_evidence_is_widened_to_whole_words(text, span, want):
+    from extractor.text.segment import word_span
+    a = text.index(span)
+    s, e = word_span(text, a, a + len(span))
+    assert text[s:e] == want
+
+
+def test_no_indicator_evidence_ends_inside_a_word(mixed):
+    from extractor.text.segment import tokenize
+    _, out, _ = mixed
+    with Store(out, read_only=True) as st:
+        rows = st.con.execute('SELECT t.text, i."start", i."end" FROM indicators i JOIN texts t USING (doc_id)').fetchall()
+    for text, a, b in rows:
+        line_a = text.rfind("\n", 0, a) + 1
+        line_b = text.find("\n", b) if text.find("\n", b) >= 0 else len(text)
+        cuts = {p for _, s, e in tokenize(text[line_a:line_b]) for p in range(s + line_a + 1, e + line_a)}
+        assert a not in cuts and b not in cuts, text[a:b]
