@@ -210,3 +210,31 @@ def test_no_indicator_evidence_ends_inside_a_word(mixed):
         line_b = text.find("\n", b) if text.find("\n", b) >= 0 else len(text)
         cuts = {p for _, s, e in tokenize(text[line_a:line_b]) for p in range(s + line_a + 1, e + line_a)}
         assert a not in cuts and b not in cuts, text[a:b]
+
+
+def test_a_text_copy_replaces_a_pdf_original(tmp_path, monkeypatch):
+    """Whichever copy finishes first, the stored original is the plain-text one (its offsets index a file the
+    user has), and the PDF becomes its duplicate."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "r.txt").write_text(report(1), encoding="utf-8")
+    (tmp_path / "in" / "r.md").write_text(report(1).replace("，", "， "), encoding="utf-8")
+    from extractor.batch import runner
+    real = runner.process
+
+    def as_pdf(item, *a, **k):  # the .md result dressed as a PDF extraction that finished first
+        res = real(item, *a, **k)
+        if res["ok"] and item.path.endswith(".md"):
+            res["out"]["document"]["format"] = "pdf"
+        return res
+
+    monkeypatch.setattr(runner, "process", as_pdf)
+    order = [tmp_path / "in" / "r.md", tmp_path / "in" / "r.txt"]
+    s = batch.run_batch(order, tmp_path / "out", workers=1, memory_mb=None, quiet=True)
+    assert (s.total, s.done, s.duplicates) == (2, 1, 1)
+    with Store(tmp_path / "out", read_only=True) as st:
+        assert st.con.execute("SELECT source, format, n_sources FROM documents").fetchall() == [
+            (str(tmp_path / "in" / "r.txt"), "text", 2)]
+        rel = dict(st.con.execute("SELECT source, relation FROM document_sources").fetchall())
+        assert rel == {str(tmp_path / "in" / "r.txt"): "original", str(tmp_path / "in" / "r.md"): "duplicate"}
+        assert st.con.execute("SELECT count(DISTINCT doc_id) FROM indicators").fetchone()[0] == 1
+        assert st.con.execute("SELECT count(DISTINCT doc_id) FROM texts").fetchone()[0] == 1
