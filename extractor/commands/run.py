@@ -42,4 +42,5 @@ def run(args) -> int:
     print_indicator_table(df, title=f"standard indicator table ({len(df)} rows; also {also})")
     print()
     print_summary(summary, args.out, file=None)
+    print(f"explore it: extractor serve {args.out}   (then open http://127.0.0.1:8000/)")
     return exit_code(args, summary)

@@ -115,10 +115,9 @@ def load(path: Union[str, Path], password: Optional[str] = None, data: Optional[
     limits.check(kind, data, src, settings.max_inflated)
     doc_id = sha256(data)
     if kind == "text":
-        from extractor.ingest.text import decode, markdown_headings
+        from extractor.ingest.text import decode
         text, encoding = decode(data, src)
-        return Document(text=text, source=src, id=doc_id, format="markdown" if suffix in {".md", ".markdown"} else "text",
-                        encoding=encoding, headings=markdown_headings(text), title=_first_line_title(text))
+        return from_text(text, src, "markdown" if suffix in {".md", ".markdown"} else "text", encoding, doc_id)
     if kind == "pdf":
         from extractor.ingest.pdf import read_pdf
         return read_pdf(data, src, doc_id, password=password, engine=settings.pdf_engine)
@@ -133,6 +132,14 @@ def load(path: Union[str, Path], password: Optional[str] = None, data: Optional[
     raise errors.UnsupportedFormat(src, f"unsupported file type {suffix!r} (supported: {', '.join(SUPPORTED)})")
 
 
+def from_text(text: str, source: str = "<text>", format: str = "text", encoding: Optional[str] = "utf-8",
+              doc_id: Optional[str] = None) -> Document:
+    """The Document of a text already in memory, built as :func:`load` builds that of a text file."""
+    from extractor.ingest.text import markdown_headings
+    return Document(text=text, source=source, id=doc_id or sha256(text.encode("utf-8")), format=format,
+                    encoding=encoding, headings=markdown_headings(text), title=_first_line_title(text))
+
+
 def _first_line_title(text: str) -> Optional[str]:
     for line in text.splitlines():
         s = line.strip().lstrip("#").strip().strip("*").strip()
@@ -141,4 +148,4 @@ def _first_line_title(text: str) -> Optional[str]:
     return None
 
 
-__all__ = ["load", "sniff", "read_bytes", "Document", "Heading", "SUPPORTED"]
+__all__ = ["load", "from_text", "sniff", "read_bytes", "Document", "Heading", "SUPPORTED"]

