@@ -165,6 +165,15 @@ def test_every_column_has_a_comment_and_a_dictionary_entry(tmp_path):
             assert f"`{col}`" in doc, (table, col)
 
 
+def test_every_environment_setting_is_documented():
+    from pathlib import Path
+
+    from extractor.core.settings import ENV
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    for var in ENV:
+        assert f"`{var}`" in doc, var
+
+
 def test_version_1_database_is_upgraded_in_place(tmp_path):
     import duckdb
     v1 = {
