@@ -277,6 +277,7 @@ def test_catalogue_lists_every_indicator_once_per_catalogue():
     (["reconsideration.applications_received@actual"], ["reconsideration_applications_rec"]),
     (["x" * 40, "x" * 40], ["x" * 32, "x" * 30 + "_2"]),
     (["1st", "A", "a"], ["v1st", "A", "a_2"]),
+    (["start", "end", "in"], ["start", "end_", "in_"]),
 ])
 def test_stata_names(cols, want):
     assert export.stata_names(cols) == want
@@ -293,4 +294,5 @@ def test_run_takes_the_export_format_from_the_output_name(tmp_path, monkeypatch,
     df = pd.read_excel(tmp_path / "results.xlsx")
     assert "reconsideration.applications_received" in set(df["indicator"])
     assert main(["run", "in", "--out", "o2", "--export", "t.dta", "-q"]) == 0
-    assert len(pd.read_stata(tmp_path / "t.dta")) == len(df)
+    dta = pd.read_stata(tmp_path / "t.dta")
+    assert len(dta) == len(df) and {"start", "end_"} <= set(dta.columns)
