@@ -60,8 +60,18 @@ def run(doc: Document, settings: Optional[Settings] = None) -> Report:
     inds = _stage("indicators", doc, timings, table_indicators.map_with_tables, indicators.map_indicators, tabs, doc,
                   meta, index, qs, settings.use_models, settings)
     index.locate(doc, inds)
+    _whole_words(doc, inds)
     return Report(document=doc, meta=meta, section_list=secs, quantity_list=qs, measure_list=ms,
                   indicator_list=inds, timings=timings, table_list=tabs)
+
+
+def _whole_words(doc: Document, items: list) -> None:
+    """Evidence never begins or ends inside a word: widen each span to the words it cuts."""
+    from extractor.text.segment import word_span
+    for it in items:
+        s, e = word_span(doc.text, it.start, it.end)
+        if (s, e) != (it.start, it.end):
+            it.start, it.end, it.evidence = s, e, doc.text[s:e]
 
 
 def extract(path: Union[str, Path, Document], settings: Optional[Settings] = None, **options) -> Report:

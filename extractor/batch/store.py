@@ -222,9 +222,12 @@ class Store:
         return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
     # -- writing ------------------------------------------------------------------------------------
-    def write_document(self, out: dict, path: str, seconds: float = 0.0, source: Optional[dict] = None) -> None:
+    def write_document(self, out: dict, path: str, seconds: float = 0.0, source: Optional[dict] = None,
+                       supersedes: Optional[tuple] = None) -> None:
         """Write one document's extraction (the JSON of spec/output.md) in one transaction: its rows, its
-        text and sentences, and ``path`` as its first source (``source``: provenance of that input)."""
+        text and sentences, and ``path`` as its first source (``source``: provenance of that input).
+        ``supersedes``: ``(doc_id, similarity)`` of a stored duplicate this one replaces as the original (a
+        text file over the PDF of the same report); its sources become this document's duplicates."""
         from extractor.batch.dedup import fingerprint, text_key
         doc = out["document"]
         doc_id = doc["id"]
@@ -248,6 +251,13 @@ class Store:
                 for table in DOC_TABLES:
                     con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [old])
             con.execute("DELETE FROM document_sources WHERE source = ?", [doc.get("source") or path])
+            if supersedes:
+                prev, sim = supersedes
+                for table in DOC_TABLES:
+                    if table != "document_sources":
+                        con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [prev])
+                con.execute("UPDATE document_sources SET doc_id = ?, relation = 'duplicate', similarity = ? "
+                            "WHERE doc_id = ?", [doc_id, sim, prev])
             con.execute("DELETE FROM errors WHERE path = ? OR doc_id = ?", [path, doc_id])
             self._insert("sections", [dict(s, doc_id=doc_id) for s in out.get("sections") or []])
             self._insert("quantities", qrows)
@@ -292,6 +302,9 @@ class Store:
                 "fingerprint": out.get("fingerprint") or fingerprint(text),
                 "n_sources": 1,
             }])
+            if supersedes:
+                con.execute("UPDATE documents SET n_sources = (SELECT count(*) FROM document_sources s "
+                            "WHERE s.doc_id = documents.doc_id) WHERE doc_id = ?", [doc_id])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -321,8 +334,8 @@ class Store:
         return {r[0]: r[1] for r in self.con.execute("SELECT source, input_id FROM document_sources").fetchall()}
 
     def fingerprints(self) -> list:
-        """``(doc_id, text_sha256, fingerprint, year, region_code, title)`` of every stored document."""
-        return self.con.execute("SELECT doc_id, text_sha256, fingerprint, year, region_code, title "
+        """``(doc_id, text_sha256, fingerprint, year, region_code, title, format)`` of every stored document."""
+        return self.con.execute("SELECT doc_id, text_sha256, fingerprint, year, region_code, title, format "
                                 "FROM documents").fetchall()
 
     def _insert_tables(self, doc_id: str, tables: list) -> None:
