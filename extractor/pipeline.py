@@ -61,7 +61,8 @@ def run(doc: Document, settings: Optional[Settings] = None) -> Report:
 
 
 def extract(path: Union[str, Path, Document], settings: Optional[Settings] = None, **options) -> Report:
-    """Extract one report: a path (text, Markdown, PDF, HTML, Word) or an already loaded Document.
+    """Extract one report: a path (text, Markdown, PDF, HTML, Word), ``-`` (stdin), a URL, ``corpus.csv#ROW``
+    or an already loaded Document.
 
     ``settings`` (a :class:`~extractor.core.settings.Settings`; default: from the environment) and keyword
     options replacing its fields: ``extract(path, use_models=False)``, ``extract(path, catalogue=cat)``,
@@ -72,3 +73,19 @@ def extract(path: Union[str, Path, Document], settings: Optional[Settings] = Non
     settings = settings_for(settings, **options)
     doc = path if isinstance(path, Document) else load(path, settings=settings)
     return run(doc, settings)
+
+
+def extract_text(text: str, source: str = "<text>", title: Optional[str] = None,
+                 settings: Optional[Settings] = None, **meta) -> Report:
+    """Extract a report given as a string (``meta``: the document's own metadata, kept in ``document.meta``).
+    The document id is the sha256 of the text's UTF-8 bytes, as for a corpus row."""
+    import hashlib
+
+    from extractor.ingest import _first_line_title
+    if not isinstance(text, str):
+        raise errors.ExtractorError(source, f"extract_text takes a str, not {type(text).__name__}")
+    if not text.strip():
+        raise errors.EmptyDocument(source, "empty text")
+    doc = Document(text=text, source=source, id=hashlib.sha256(text.encode("utf-8")).hexdigest(), format="text",
+                   encoding="utf-8", title=title or _first_line_title(text), meta=dict(meta))
+    return run(doc, settings_for(settings))

@@ -10,7 +10,8 @@ def register(sub) -> None:
     p = sub.add_parser("extract", help="extract one report and print its JSON or indicator table",
                        description="Extract one report (text, Markdown, PDF, HTML or Word) and print the JSON of "
                                    "spec/output.md or its indicator table.")
-    p.add_argument("path", help="the report file")
+    p.add_argument("path", help="the report file, an http(s) URL, corpus.csv#ROW (a row of a tabular corpus) "
+                                "or - (read the report from standard input)")
     p.add_argument("--format", choices=["json", "table"], default="json", help="output format (default: json)")
     add_settings_flags(p)
     add_limit_flags(p)

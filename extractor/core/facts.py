@@ -5,8 +5,37 @@ Stages may add fields; the JSON keeps the spec's field names and order first.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+import copy
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, Optional
+
+
+_ATOMS = (str, int, float, bool, type(None))
+_FIELDS: dict = {}
+
+
+def _plain(v: Any) -> Any:
+    """What :func:`dataclasses.asdict` makes of one value, without its deep copies of strings and numbers."""
+    if isinstance(v, _ATOMS):
+        return v
+    if isinstance(v, list):
+        return [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {_plain(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, tuple):
+        items = [_plain(x) for x in v]
+        return type(v)(*items) if hasattr(v, "_fields") else type(v)(items)
+    if is_dataclass(v) and not isinstance(v, type):
+        return asdict(v)
+    return copy.deepcopy(v)
+
+
+def asdict(obj: Any) -> dict:
+    """:func:`dataclasses.asdict` (same result), several times faster on the facts of a long document."""
+    names = _FIELDS.get(type(obj))
+    if names is None:
+        names = _FIELDS[type(obj)] = tuple(f.name for f in fields(obj))
+    return {n: _plain(getattr(obj, n)) for n in names}
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The indicator classifier: proposes a catalogue indicator for a quantity the catalogue's rules leave unmapped.
 
 One model per catalogue family — ``indicator_fazhi`` and ``indicator_economy`` — trained by
-:mod:`extractor.learn.indicator_data` (``extractor train`` fits them, writes ``models/<name>/model.skops`` and a card).
+:mod:`extractor.learn.indicator_data` (``extractor train`` fits them, writes ``extractor/data/models/<name>/`` with a card).
 Input: the text before the quantity in its clause, the quantity as ``<Q:unit:kind>`` and a few characters
 after it, digits folded (:func:`context_text`). Labels: an indicator id or ``none``.
 

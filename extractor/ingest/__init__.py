@@ -6,6 +6,7 @@ every kind of bad input into an :class:`~extractor.errors.ExtractorError` with a
 from __future__ import annotations
 
 import hashlib
+import sys
 from pathlib import Path
 from typing import Optional, Union
 
@@ -73,10 +74,14 @@ def sniff(data: bytes, suffix: str) -> str:
 
 
 def load(path: Union[str, Path], password: Optional[str] = None, data: Optional[bytes] = None,
-         settings: Optional[Settings] = None) -> Document:
+         settings: Optional[Settings] = None, suffix: Optional[str] = None) -> Document:
     """Read a report (text, Markdown, PDF, HTML or Word) into a :class:`Document`.
 
-    ``settings`` gives the size limit, the PDF engine and the password (``password`` wins when given).
+    ``settings`` gives the size limit, the PDF engine, the OCR mode and the password (``password`` wins when given).
+    ``path`` may also be ``-`` (the bytes of standard input), an ``http(s)://`` URL (fetched politely, see
+    :mod:`extractor.ingest.fetch`) or ``corpus.csv#3`` (a row of a tabular corpus, see
+    :mod:`extractor.ingest.tabular`). ``data``: the bytes, already read; ``suffix``: the file type they
+    have when ``path`` does not say it (``.pdf``).
 
     Raises an :class:`~extractor.errors.ExtractorError` subclass naming the file and the cause for
     missing, empty, corrupt, encrypted, image-only or unsupported input.
@@ -85,10 +90,27 @@ def load(path: Union[str, Path], password: Optional[str] = None, data: Optional[
     password = password if password is not None else settings.password
     src = str(path)
     if data is None:
-        data = read_bytes(path, settings.max_bytes)
+        if src == "-":
+            data = sys.stdin.buffer.read()
+            if not data:
+                raise errors.EmptyDocument("<stdin>", "nothing on standard input")
+            if len(data) > settings.max_bytes:
+                raise errors.DocumentTooLarge("<stdin>", f"over the {settings.max_bytes / 2**20:.0f} MiB limit "
+                                                         "(set EXTRACTOR_MAX_BYTES to raise it)")
+        elif src[:8].lower().startswith(("http://", "https://")):
+            from extractor.ingest.fetch import fetch
+            got = fetch(src, max_bytes=settings.max_bytes)
+            data, suffix = got.data, suffix or got.suffix
+        elif "#" in src and not Path(src).exists():
+            from extractor.ingest.tabular import read_row, split_ref
+            if split_ref(src) is not None:
+                return read_row(src)
+            data = read_bytes(path, settings.max_bytes)
+        else:
+            data = read_bytes(path, settings.max_bytes)
     elif not data:
         raise errors.EmptyDocument(src, "empty file (0 bytes)")
-    suffix = Path(src).suffix.lower()
+    suffix = (suffix or Path(src).suffix).lower()
     kind = sniff(data, suffix)
     from extractor.ingest import limits
     limits.check(kind, data, src, settings.max_inflated)
@@ -99,7 +121,7 @@ def load(path: Union[str, Path], password: Optional[str] = None, data: Optional[
         return from_text(text, src, "markdown" if suffix in {".md", ".markdown"} else "text", encoding, doc_id)
     if kind == "pdf":
         from extractor.ingest.pdf import read_pdf
-        return read_pdf(data, src, doc_id, password=password, engine=settings.pdf_engine)
+        return read_pdf(data, src, doc_id, password=password, engine=settings.pdf_engine, settings=settings)
     if kind == "html":
         from extractor.ingest.html import read_html
         return read_html(data, src, doc_id)

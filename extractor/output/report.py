@@ -47,6 +47,7 @@ class Report:
             "pages": d.pages if d.pages is not None else m.get("pages"),
             "format": d.format,
             "encoding": d.encoding,
+            **({"ocr_pages": d.meta.get("ocr_pages", 0)} if d.format == "pdf" else {}),
         }
 
     def to_dict(self) -> dict:

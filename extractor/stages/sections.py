@@ -23,6 +23,7 @@ Each section gets a category of the indicator catalogue from weighted keywords
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 from dataclasses import dataclass, field
@@ -83,6 +84,7 @@ class _Rules:
     cat_body_cap: int = 4
     cat_min_score: int = 3
     cat_body_chars: int = 300
+    definition: Optional["regex.Pattern"] = None  # a glossary entry after a number (术语：指…)
 
 
 def _load_yaml(name: str) -> dict:
@@ -116,6 +118,7 @@ def rules() -> _Rules:
         cat_body_cap=int(c.get("body_cap", 4)),
         cat_min_score=int(c.get("min_score", 3)),
         cat_body_chars=int(c.get("body_chars_per_point", 300)),
+        definition=regex.compile(h["definition"], regex.V1) if h.get("definition") else None,
     )
 
 
@@ -191,6 +194,8 @@ def _numbered(text: str, r: _Rules) -> list[Heading]:
             ts, te = _title_span(text, mm.end(), le, r)
             if te <= ts:
                 break
+            if r.definition is not None and r.definition.match(text, ts, le):
+                break  # a glossary entry (术语：指…), not a heading
             out.append(Heading(a, text[a:mm.end()].strip(), st.name, st.rank, num, ts, te, le))
             break
     return out
@@ -267,7 +272,7 @@ def part_at(sections, offset: int) -> Optional[str]:
 
 
 def _unnumbered(text: str, r: _Rules, cue_lines: dict, has_top: bool, first_numbered: int,
-                numbered_lines: set) -> list[Heading]:
+                numbered_lines: set, has_chapter: bool = False) -> list[Heading]:
     """Short stand-alone lines (or lines the layout marks as headings) that carry no number."""
     lines = [(ls, le) for ls, le in _lines(text)]
     content = [(ls, le) for ls, le in lines if text[ls:le].strip()]
@@ -293,13 +298,16 @@ def _unnumbered(text: str, r: _Rules, cue_lines: dict, has_top: bool, first_numb
         part = _part_by_rule(line)
         named = (part is not None and part != "other" and len(nxt) >= r.un_context
                  and (not prev or prev[-1] in "。！？!?：:；;") and not nxt.startswith(("是", "为", "的")))
-        if not (shape or named or (cue and len(nxt) >= r.un_context)):
+        if not (shape or named or (cue and len(nxt) >= r.un_context) or cue in ("display", "display2")):
             # a run of several unnumbered headings: the next line may itself be a numbered heading
             if not (len(prev) >= r.un_context and first_numbered > ls and nxt and nxt[0] in "一(第"):
                 continue
-        if has_top and (part is None or part == "other"):
-            continue  # beside 一、 headings only a line that names a report part is a heading
-        out.append(Heading(a, None, "unnumbered", 5 if has_top else 10, None, a, b, le, cue=cue or "line"))
+        if has_top and (part is None or part == "other") and cue not in ("display", "display2"):
+            continue  # beside 一、 headings only a line that names a report part (or a display heading) is one
+        # a display heading beside 第X部分 headings is one of them (a part printed without its number);
+        # beside 一、 headings it heads them; set smaller than the body (a table's title) it is under 一、
+        rank = ((0 if has_chapter else 5) if cue == "display" else 12 if cue == "display2" else 5) if has_top else 10
+        out.append(Heading(a, None, "unnumbered", rank, None, a, b, le, cue=cue or "line"))
     return out
 
 
@@ -337,7 +345,8 @@ def find_headings(text: str, layout: Optional[list] = None, soft: Optional[list]
     has_top = any(h.style in ("cn_dun", "chapter") for h in heads)
     first_numbered = heads[0].start if heads else len(text)
     cue_lines = dict(layout or [])
-    heads += _unnumbered(text, r, cue_lines, has_top, first_numbered, {h.line_end for h in heads})
+    heads += _unnumbered(text, r, cue_lines, has_top, first_numbered, {h.line_end for h in heads},
+                         has_chapter=any(h.style == "chapter" for h in heads))
     taken = {h.start for h in heads}
     heads += _runins(text, r, taken)
     heads.sort(key=lambda h: h.start)
@@ -390,9 +399,40 @@ def build_tree(heads: list[Heading]) -> list[_Node]:
 
 # ---------------------------------------------------------------- parts and categories
 
-def _category(title: str, body: str) -> tuple[Optional[str], float]:
+class _WordCounts:
+    """``text[a:b].count(word)`` for the body words of the categories, from one scan of the whole text.
+
+    A word that cannot overlap itself (no proper prefix equal to a suffix: all of them in practice) has the same
+    occurrences from any starting point, so the count inside ``[a, b)`` is a difference of two binary searches;
+    other words are counted directly. Linear in the text instead of in the sum of the section bodies.
+    """
+
+    def __init__(self, text: str, words):
+        self.text = text
+        self.pos: dict = {}
+        self.absent: set = set()  # words that occur nowhere in the text: count 0 in every slice
+        for w in set(words):
+            if not w or any(w[:k] == w[-k:] for k in range(1, len(w))):
+                continue
+            ps, i = [], text.find(w)
+            while i >= 0:
+                ps.append(i)
+                i = text.find(w, i + len(w))
+            self.pos[w] = ps
+            if not ps:
+                self.absent.add(w)
+
+    def count(self, w: str, a: int, b: int) -> int:
+        ps = self.pos.get(w)
+        if ps is None:
+            return self.text.count(w, a, b)
+        return max(0, bisect.bisect_left(ps, b - len(w) + 1) - bisect.bisect_left(ps, a))
+
+
+def _category(title: str, body: str, span: Optional[tuple] = None) -> tuple[Optional[str], float]:
     """Best category by weighted keywords. Evidence from the body alone must grow with the body's length
-    (``body_chars_per_point``), so that a long section of an economic report is not filed by stray words."""
+    (``body_chars_per_point``), so that a long section of an economic report is not filed by stray words.
+    ``span``: ``(counts, a, b)`` — the body is ``text[a:b]`` of a :class:`_WordCounts` (then ``body`` is unused)."""
     r = rules()
     best, best_score, total, best_title = None, 0.0, 0.0, False
     for cid, _name, tw, bw in r.categories:
@@ -403,13 +443,19 @@ def _category(title: str, body: str) -> tuple[Optional[str], float]:
                 score += r.cat_title_weight
                 in_title = True
         for w in bw:
-            c = body.count(w)
+            if span:
+                if w in span[0].absent:
+                    continue
+                c = span[0].count(w, span[1], span[2])
+            else:
+                c = body.count(w)
             if c:
                 score += min(c, r.cat_body_cap)
         total += score
         if score > best_score:
             best, best_score, best_title = cid, score, in_title
-    need = r.cat_min_score + (0 if best_title else len(body) // r.cat_body_chars)
+    n_body = span[2] - span[1] if span else len(body)
+    need = r.cat_min_score + (0 if best_title else n_body // r.cat_body_chars)
     if best is None or best_score < need:
         return None, 0.0
     return best, round(best_score / total, 3) if total else 0.0
@@ -445,7 +491,30 @@ def _layout(doc, work) -> list:
     for h in getattr(doc, "headings", None) or []:
         w = work.to_work(h.start)
         ls = work.text.rfind("\n", 0, w) + 1
-        out.append((ls, h.cue))
+        # a PDF display heading (larger type or centred, level 1): the top of the layout's hierarchy
+        cue = h.cue
+        if cue == "font" and doc.format == "pdf":
+            cue = "display" if h.level == 1 else "display2" if h.level == 2 else cue
+        out.append((ls, cue))
+    return out
+
+
+def _outside_regions(doc, work, heads: list) -> list:
+    """Headings outside the reader's table regions and contents pages (a numbered table row or a 目录
+    entry is no heading)."""
+    spans = [(t.start, t.end) for t in getattr(doc, "tables", None) or []]
+    spans += [tuple(s) for s in (getattr(doc, "meta", None) or {}).get("contents_spans", [])]
+    if not spans:
+        return heads
+    import bisect
+    ws = sorted((work.to_work(a), work.to_work(b)) for a, b in spans)
+    starts = [a for a, _ in ws]
+    out = []
+    for h in heads:
+        k = bisect.bisect_right(starts, h.start) - 1
+        if k >= 0 and ws[k][0] <= h.start < ws[k][1]:
+            continue
+        out.append(h)
     return out
 
 
@@ -463,6 +532,8 @@ def find_sections(doc, use_model: bool = True, settings=None) -> list[Section]:
         layout = _layout(doc, work)
     wt = work.text
     heads = find_headings(wt, layout, soft_breaks(work))
+    if not isinstance(doc, str):
+        heads = _outside_regions(doc, work, heads)
     if not heads:
         return []
     nodes = build_tree(heads)
@@ -599,6 +670,7 @@ def _assign_parts(nodes, by_node, wt, ends, use_model, settings=None):
 
 
 def _assign_categories(nodes, by_node, wt, ends):
+    counts = _WordCounts(wt, [w for _, _, _, bw in rules().categories for w in bw])
     for i, nd in enumerate(nodes):
         sec = by_node[id(nd)]
         title = wt[nd.h.title_start:nd.h.title_end]
@@ -610,8 +682,10 @@ def _assign_categories(nodes, by_node, wt, ends):
                 cat, _ = _category(title, "")
                 sec.category = cat
             continue
-        body = wt[nd.h.title_end:ends[i]]
-        cat, _ = _category(title, body)
+        if counts is not None:
+            cat, _ = _category(title, "", (counts, nd.h.title_end, max(nd.h.title_end, ends[i])))
+        else:
+            cat, _ = _category(title, wt[nd.h.title_end:ends[i]])
         par = by_node[id(nd.parent)]
         if cat is None:
             cat = par.category
