@@ -140,10 +140,11 @@ def test_classifier_rows_are_marked_and_never_beat_rules(monkeypatch):
     assert indicators.map_indicators(*build(case)) == []  # below the confidence floor
 
 
-def test_classifier_trains_and_loads_safely(tmp_path):
+def test_classifier_trains_and_loads_safely(tmp_path, monkeypatch):
     from extractor.indicators import model as indicator_model
-    from extractor.learn import registry
+    from extractor.learn import indicator_data, registry
     from extractor.ml import models
+    monkeypatch.setattr(indicator_data, "dev_gold", lambda: tmp_path / "no-gold")  # catalogue rows only: fast
     texts, labels, _, meta = registry.registry()["indicator_economy"].load_data()
     assert len(texts) == len(labels) > 50 and "output.gdp" in labels
     assert indicator_model.context_text("地区生产总值12.5亿元", 0, 6, 12, Quantity("12.5亿元", 0, 6, 1.25e9, "元", kind="amount")) \
@@ -152,3 +153,33 @@ def test_classifier_trains_and_loads_safely(tmp_path):
     assert card["examples"] == len(texts) and (tmp_path / "indicator_economy" / "model.npz").is_file()
     model = models.load("indicator_economy", models_dir=tmp_path)
     assert model.predict([indicator_model._fold("全年地区生产总值") + " <Q:元:amount> "])[0] in ("output.gdp", "output.gdp_per_capita")
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+@pytest.mark.parametrize("province", PROVINCES)
+def test_provincial_annual_targets(provincial, province):
+    """Every row stated after ``(今年…)主要预期目标是`` in its paragraph is an annual target of 2026, never a
+    five-year one (tools/provincial_targets.py); five-year averages and targets are periods of their own."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("provincial_targets", Path(__file__).parents[1] / "tools" / "provincial_targets.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    rep = provincial[province]
+    spans = tool.annual_target_spans(rep.document.text)
+    inside = [r for r in rep.indicator_list if any(a <= r.start < b for a, b in spans)]
+    assert [(r.indicator, r.period, r.year) for r in inside if (r.period, r.year) != ("target", 2026)] == []
+    assert all(r.period in ("actual", "stock", "cumulative", "average", "target", "target_plan") for r in rep.indicator_list)
+
+
+def test_period_scoping_annual_after_plan_paragraph():
+    from extractor.indicators.normalizer import _period_year
+    q = Quantity("5%左右", 0, 1, 5.0, "%", kind="change", qualifier="approx")
+    para = "今年是“十五五”起步之年，确保“十五五”良好开局。主要预期目标是：地区生产总值增长"
+    assert _period_year(q, "plans", "gongzuo", 2025, "地区生产总值增长", para, "三、2026年主要工作", para) == ("target", 2026)
+    plan = "“十五五”时期经济社会发展的主要目标是：地区生产总值年均增长"
+    assert _period_year(q, "plans", "gongzuo", 2025, plan, plan, "", plan) == ("target_plan", 2030)
+    past = "过去五年，我们坚定疏解非首都功能，地区生产总值年均增长"
+    assert _period_year(q, "results", "gongzuo", 2025, past, past, "二、“十四五”时期发展成就和“十五五”时期主要目标任务", past)[0] == "average"
+    pm = "细颗粒物年均浓度"
+    assert _period_year(q, "results", "gongzuo", 2025, pm, pm, "", pm) == ("actual", 2025)

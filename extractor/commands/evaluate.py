@@ -15,6 +15,12 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="print the totals as JSON")
     p.add_argument("--verbose", action="store_true", help="list every miss and false positive")
     p.add_argument("--per-doc", action="store_true", help="print a table with one line per document")
+    p.add_argument("--cv", action="store_true",
+                   help="leave-one-document-out cross-validation of the indicator table: each document's "
+                        "classifier is fitted without its own gold rows; P/R/F1 per genre and per indicator")
+    p.add_argument("--gold-extra", action="append", default=[], metavar="DIR",
+                   help="more gold files (DIR/*.json, DIR/annotations/*.json; e.g. corrections from the review "
+                        "page) to train the classifier with in --cv (repeatable)")
     p.set_defaults(func=run)
 
 
@@ -26,7 +32,24 @@ def run(args) -> int:
     for path in (args.gold, args.docs) + ((args.pred,) if args.pred else ()):
         if not Path(path).exists():
             raise errors.InputNotFound(path, "no such file or folder")
+    for path in args.gold_extra:
+        if not Path(path).exists():
+            raise errors.InputNotFound(path, "no such file or folder")
     log = (lambda s: print(s, file=sys.stderr)) if args.verbose else (lambda s: None)
+    if args.cv:
+        from extractor.learn.cv import cross_validate, text_report
+        result = cross_validate(Path(args.gold), Path(args.docs), extra=args.gold_extra, log=log)
+        if args.json:
+            if not args.per_doc:
+                result.pop("per_doc")
+            print(json.dumps(result, ensure_ascii=False))
+        else:
+            print(text_report(result))
+            if args.per_doc:
+                print()
+                for d in result["per_doc"]:
+                    print(f"{d['doc'][:34]:<34} {d['genre']:<8} cv F1 {d['cv']['f1']:.3f}  rules F1 {d['rules']['f1']:.3f}")
+        return 0
     result = evaluate(args.gold, args.docs, pred=args.pred, log=log)
     per_doc = result.pop("per_doc")
     if args.json:

@@ -17,6 +17,9 @@ def register(sub) -> None:
     p.add_argument("--force", action="store_true",
                    help="replace a model even when it was trained on more examples than this run finds")
     p.add_argument("--list", action="store_true", help="list the registered models and exit")
+    p.add_argument("--gold-extra", action="append", default=[], metavar="DIR",
+                   help="more gold files for the indicator classifiers (DIR/*.json and DIR/annotations/*.json "
+                        "in the format of spec/annotation.md, e.g. corrections exported by the review page)")
     p.set_defaults(func=run)
 
 
@@ -31,6 +34,15 @@ def run(args) -> int:
     settings = from_env()
     if settings.shared_dir:
         training.use_shared(settings.shared_dir)
+    from pathlib import Path
+
+    from extractor.core.errors import InputNotFound
+    for path in args.gold_extra:
+        if not Path(path).exists():
+            raise InputNotFound(path, "no such file or folder")
+    if args.gold_extra:
+        from extractor.learn import indicator_data
+        indicator_data.EXTRA_GOLD[:] = list(args.gold_extra)
     reg = registry.registry()
     if args.list:
         for name, spec in reg.items():

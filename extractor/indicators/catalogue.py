@@ -63,6 +63,7 @@ class Indicator:
     examples: list = field(default_factory=list)
     added: bool = False
     notes: Optional[str] = None
+    max_abs: Optional[float] = None  # |value| above this (in the catalogue unit) is not this indicator (CPI index 100.0)
 
     def __post_init__(self):  # lists become tuples, so that an indicator cannot be edited in place
         for name in ("aliases", "patterns", "exclude", "kinds", "examples"):

@@ -51,6 +51,8 @@ DISTRIBUTE = re.compile(_V["patterns"]["distribute"])
 CHANGE_ONLY = re.compile(_V["patterns"]["change_only"])
 LEVEL_ONLY = re.compile(_V["patterns"]["level_only"])
 MODIFIER = re.compile(_V["patterns"]["modifier"])  # 超千亿元县: a size class
+THRESHOLD = re.compile(_V["patterns"]["threshold"])
+CARRY_GAP = re.compile(_V["patterns"]["carry_gap"])  # 500万元及以上固定资产投资: a class bound
 START_POINT = re.compile(_V["patterns"]["start_point"])
 TARGET_WORDS = re.compile(_V["patterns"]["target_words"])
 CUMULATIVE_CUE = re.compile(_V["periods"]["cumulative"])
@@ -124,7 +126,10 @@ def _work_span(doc: Document, q) -> tuple[int, int]:
 def _fits(ind: Indicator, q) -> Optional[float]:
     if not ind.kind_ok(q.kind or ""):
         return None
-    return ind.unit_factor(q.unit or "")
+    f = ind.unit_factor(q.unit or "")
+    if f is not None and ind.max_abs is not None and abs((q.value or 0) * f) > ind.max_abs:
+        return None  # 居民消费价格指数 100.0: an index (上年=100), not a change
+    return f
 
 
 def _match(ind: Indicator, work: str, c: _Ctx, q, allow_right: bool) -> Optional[tuple]:
@@ -183,6 +188,12 @@ def _carry(ind: Indicator, work: str, c: _Ctx) -> Optional[tuple]:
     if best is None:
         return None
     (_, _), a, b, weight = best
+    # the alias must be the subject of the figure just before (地区生产总值46.1亿元，下降…), not of an earlier
+    # one with its own subject in between (农村居民…元。新登记农民专业合作社120户，增长8.6%)
+    nums = [m.start() for m in re.finditer(r"(?:约|近|超过|超)?[0-9][0-9.]*", left)]
+    prev = max((p for p in nums if p >= b), default=None)
+    if prev is not None and not CARRY_GAP.match(left[b:prev]):
+        return None
     if ind.exclude:
         seg = work[c.sent_start + max(0, a - 6):c.sent_start + b]
         if any(x in seg for x in ind.exclude):
@@ -290,31 +301,74 @@ def _respectively(cat: Catalogue, work: str, ctxs: list, quantities: list) -> di
     return out
 
 
+#: the period values of an indicator row (docs/indicators.md): ``actual``, ``stock``, ``cumulative`` (a
+#: multi-year total: 累计, 五年来), ``average`` (a multi-year average rate: 年均增长), ``target`` (an annual
+#: target, year = the target year), ``target_plan`` (a multi-year plan target: 十五五, 到2030年; year = its end)
+PERIODS = ("actual", "stock", "cumulative", "average", "target", "target_plan")
+AVERAGE_CUE = re.compile(_V["periods"]["average"])
+OPENING_YEAR = re.compile(_V["periods"]["opening_year"])
+
+
+def _horizon(text: str, year: Optional[int]) -> Optional[str]:
+    """``annual`` or ``plan`` from the last horizon word of ``text`` (今年/明年/the next year vs 十五五/到2030年),
+    or None. ``今年是“十五五”开局之年`` names this year, not the plan."""
+    text = OPENING_YEAR.sub("今年", text)
+    best = None
+    annual = list(_V["horizon"]["annual"]) + ([rf"{year + 1}年"] if year else [])
+    plan = list(_V["horizon"]["plan"])
+    for kind, pats in (("annual", annual), ("plan", plan)):
+        for m in re.finditer("|".join(pats), text):
+            if best is None or m.start() >= best[0]:
+                best = (m.start(), kind)
+    for m in re.finditer(r"预期目标", text):  # 主要预期目标是 names this year's targets, unless its sentence names the plan
+        sent = text[max(text.rfind(c, 0, m.start()) for c in "。；\n") + 1:m.start()]
+        if not re.search("|".join(plan), sent) and (best is None or m.start() >= best[0]):
+            best = (m.start(), "annual")
+    return best[1] if best else None
+
+
 def _period_year(q, part: Optional[str], genre: Optional[str], year: Optional[int], sentence: str,
                  paragraph: str = "", titles: str = "", paragraph_left: str = "") -> tuple[str, Optional[int]]:
-    """The row's period and year. In a 政府工作报告 the sentence and its section titles decide first
-    (“十五五”/到2030年/预期目标 → target; 年均/五年来/累计 in the paragraph → cumulative), then the section
-    (plans → target)."""
+    """The row's period and year, following the report's own scoping: in a 政府工作报告 the sentence decides
+    first, then the paragraph before the quantity, then the section titles, then the section's part.
+
+    - a target (十五五/预期目标/力争…, or the plans part) is ``target`` for the next year when its horizon
+      word (:func:`_horizon`: 今年/明年 vs 十五五/到2030年, the last one before the quantity in the sentence,
+      else in the paragraph, else in the titles) is annual, ``target_plan`` for the plan's end year otherwise;
+      ``今年经济社会发展的主要预期目标是：…`` keeps every target of its paragraph under the next year even after
+      a 十五五 paragraph or title;
+    - 年均 before the quantity in its sentence is ``average`` (a five-year average), 累计/五年来 ``cumulative``."""
     period = q.period or "actual"
+    para_left = paragraph_left or sentence
     if genre == "gongzuo":
-        if any(PLAN_NEXT in t and PLAN_NOW not in t for t in titles.split(" / ")):
-            sentence = PLAN_NEXT + " " + sentence
-        if TARGET_CUE.search(sentence):
+        title_plan = any(PLAN_NEXT in t and PLAN_NOW not in t for t in titles.split(" / "))
+        horizon = _horizon(sentence, year) or _horizon(para_left, year)
+        if horizon is None and AVERAGE_CUE.search(sentence):
+            horizon = "plan"  # 年均增长 as a goal: a five-year target
+        explicit = TARGET_CUE.search(sentence) or re.search(r"预期目标|主要目标|目标是|目标为|主要指标", para_left)
+        if explicit:
             period = "target"
+        elif AVERAGE_CUE.search(sentence):
+            period = "average"
         elif CUMULATIVE_CUE.search(sentence) or (PARA_CUMULATIVE_CUE.search(paragraph)
                                                  and not ONE_YEAR_CUE.search(paragraph_left or paragraph)):
-            period = "cumulative"
-        elif part == "plans":
+            period = "average" if AVERAGE_CUE.search(para_left) else "cumulative"
+        elif part == "plans" or (title_plan and not ONE_YEAR_CUE.search(sentence)):
             period = "target"
         elif period == "target" and part == "results":
             period = "actual"
+        if period == "target":
+            if horizon is None:
+                horizon = "plan" if title_plan and not re.search(r"预期目标", para_left) else "annual"
+            period = "target" if horizon == "annual" else "target_plan"
+        if period == "target_plan":
+            ys = [int(y) for y in re.findall(r"(20[3-9]\d)年", para_left)]
+            return period, (ys[-1] if ys else (year + PLAN_YEARS if year else None))
     if period == "target":
         ys = [int(y) for y in re.findall(r"(20\d\d)年", sentence)]
         later = [y for y in ys if year is None or y > year]
-        if year and ("今年" in sentence or (year + 1) in later):
+        if year and (genre == "gongzuo" or "今年" in sentence or (year + 1) in later):
             later = [year + 1]
-        elif not later and year and PLAN_NEXT in sentence:
-            later = [year + PLAN_YEARS]
         return period, (later[-1] if later else (year + 1 if year else None))
     return period, year
 
@@ -339,7 +393,8 @@ def candidates_for(cat: Catalogue, work: str, c: _Ctx, q, qi: int, category: Opt
             sc += 0.2
         out.append(_Cand(ind, sc, side, span, f, qi))
     tail = re.split(r"[、，,]", work[c.item_start:c.ws])[-1]
-    carry_ok = CHANGE_ONLY.match(tail) if q.kind == "change" else LEVEL_ONLY.match(tail)
+    carry_ok = CHANGE_ONLY.match(tail) if q.kind == "change" else \
+        (LEVEL_ONLY.match(tail) or (not tail.strip() and work[c.item_start:c.ws].strip() == "、"))  # 增长5.1%、约3.9万亿元
     if not out and economy and carry_ok:
         for ind in cat:
             f = _fits(ind, q)
@@ -394,6 +449,8 @@ def map_indicators(doc: Document, meta: dict, sections, quantities: list, use_mo
             continue
         if economy and START_POINT.search(work[max(c.item_start, c.ws - 12):c.ws]):
             continue  # 从11.37万亿元增加到…: the starting point is not this year's value
+        if economy and THRESHOLD.search(q.text[-3:] + work[c.we:c.we + 10]):
+            continue  # 500万元及以上固定资产投资: a threshold of a class, not a figure
         if economy and MODIFIER.match(work[c.we:c.we + 4]):
             continue  # 生产总值超千亿元县: the figure classifies something else
         if qi in resp:
@@ -409,7 +466,11 @@ def map_indicators(doc: Document, meta: dict, sections, quantities: list, use_mo
         else:
             chosen.append(cands[0])
     if use_model and unmapped:
-        chosen.extend(_model_candidates(cat, doc, work, quantities, ctxs, unmapped, settings))
+        categories = {}
+        for qi in unmapped:
+            sec = index.section_at(quantities[qi].start)
+            categories[qi] = sec.category if sec else None
+        chosen.extend(_model_candidates(cat, doc, work, quantities, ctxs, unmapped, settings, categories))
     chosen = _sum_parts(chosen, quantities, ctxs)
     rows = []
     for cand in chosen:
@@ -497,12 +558,14 @@ def _one_per(rows: list[IndicatorValue], chosen: list[_Cand], key_fields: list, 
 
 
 def _model_candidates(cat: Catalogue, doc: Document, work: str, quantities: list, ctxs: list, unmapped: list,
-                      settings=None) -> list[_Cand]:
+                      settings=None, categories: Optional[dict] = None) -> list[_Cand]:
     try:
         from extractor.indicators import model as indicator_model
     except ImportError:  # pragma: no cover
         return []
-    texts = [indicator_model.context_text(work, ctxs[i].sent_start, ctxs[i].ws, ctxs[i].we, quantities[i]) for i in unmapped]
+    categories = categories or {}
+    texts = [indicator_model.features(work, ctxs[i].sent_start, ctxs[i].item_start, ctxs[i].ws, ctxs[i].we,
+                                      quantities[i], categories.get(i)) for i in unmapped]
     preds = indicator_model.predict(cat.name, texts) if settings is None else indicator_model.predict(cat.name, texts, settings)
     if not preds:
         return []

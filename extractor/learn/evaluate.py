@@ -162,28 +162,37 @@ def _score_quantities(gold, doc_text, out, totals, log):
                 f" pred=({p.get('value')} {p.get('unit')} {p.get('qualifier')} {p.get('kind')})")
 
 
-def _score_indicators(gold, out, totals, log):
-    name = gold["doc"]
+def indicator_matches(gold: dict, out: dict) -> tuple[list, list, list]:
+    """(true positives, false positives, misses) of one document's indicator rows, each a list of
+    ``(indicator, value)``: a prediction is right when the gold has the same id with the same value. Rows
+    dated outside the report's year and the next are not scored (``spec/annotation.md``)."""
     gold_i = [(g["indicator"], g["value"]) for g in gold.get("quantities", []) if g.get("indicator")]
     gold_i += [(g["indicator"], g["value"]) for g in gold.get("indicators_extra", []) + gold.get("indicators", [])]
     year = gold.get("year")
     scored = [p for p in out.get("indicators") or []
               if not (isinstance(year, int) and isinstance(p.get("year"), int) and p["year"] not in (year, year + 1))]
     left = list(gold_i)
-    tp = 0
+    tps, fps = [], []
     for p in scored:
         pid, pv = p.get("indicator"), p.get("value")
         hit = next((k for k, (gid, gv) in enumerate(left) if gid == pid and same_value(gv, pv)), None)
         if hit is None:
-            log(f"  IND-FP {name}: {pid} = {pv}")
+            fps.append((pid, pv))
             continue
-        left.pop(hit)
-        tp += 1
-    for gid, gv in left:
+        tps.append(left.pop(hit))
+    return tps, fps, left
+
+
+def _score_indicators(gold, out, totals, log):
+    name = gold["doc"]
+    tps, fps, misses = indicator_matches(gold, out)
+    for pid, pv in fps:
+        log(f"  IND-FP {name}: {pid} = {pv}")
+    for gid, gv in misses:
         log(f"  IND-MISS {name}: {gid} = {gv}")
-    totals["i_tp"] += tp
-    totals["i_pred"] += len(scored)
-    totals["i_gold"] += len(gold_i)
+    totals["i_tp"] += len(tps)
+    totals["i_pred"] += len(tps) + len(fps)
+    totals["i_gold"] += len(tps) + len(misses)
 
 
 def _score_metadata(gold, out, totals):
@@ -279,4 +288,4 @@ def per_doc_table(result: dict) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["evaluate", "score_doc", "summarize", "load_gold", "locate", "prf", "per_doc_table"]
+__all__ = ["evaluate", "score_doc", "indicator_matches", "summarize", "load_gold", "locate", "prf", "per_doc_table"]

@@ -161,13 +161,50 @@ def _scan(text: str):
                 break
 
 
+@functools.lru_cache(maxsize=1)
+def boundaries() -> dict:
+    """The rules of ``data/gazetteer/boundaries.yaml`` (scope words, level suffixes, word boundaries)."""
+    import yaml
+    return yaml.safe_load((DATA / "boundaries.yaml").read_text(encoding="utf-8"))
+
+
+def _at_word_boundary(text: str, start: int, end: int) -> bool:
+    """True when the segmenter starts a word at ``start`` (范县 in 示范县 does not: 示范/县)."""
+    from extractor.text import segment
+    a = max(0, start - 4)
+    pos = 0
+    for w, s, e in segment.tokenize(text[a:end + 2]):
+        if s + a == start:
+            return True
+        if s + a < start < e + a:
+            return False
+        pos = e
+    return True
+
+
+def not_a_place(text: str, start: int, end: int, short: bool) -> bool:
+    """The boundary rules of :func:`boundaries` for one name found at ``text[start:end]``."""
+    b = boundaries()
+    s = text[start:end]
+    if short and len(s) == 2 and s[0] == b["scope_prefix"] and s[1] in b["scope_levels"]:
+        return True  # 全州上下: the whole prefecture, not 全州县
+    if short and text[end:end + 1] in b["level_suffix"]:
+        return True  # 云溪县: another place than 云溪区
+    if len(s) <= b["segment_max_len"] and start > 0 and not _at_word_boundary(text, start, end):
+        return True
+    return False
+
+
 def find_mentions(text: str) -> list[Mention]:
     """Every mention of a division in ``text`` (longest match first, no overlaps). Aliases that name no
-    region (爱山东) are consumed and dropped, so 山东 inside them is not a mention."""
+    region (爱山东) are consumed and dropped, so 山东 inside them is not a mention; names that break the
+    rules of ``data/gazetteer/boundaries.yaml`` (全州上下, 示范县, 云溪县) are dropped too."""
     out = []
     full, short, al = _by_name(), _by_short(), aliases()
     for start, end in _scan(text):
         s = text[start:end]
+        if s not in al and not_a_place(text, start, end, s not in full):
+            continue
         if s in al:
             code = al[s]
             d = by_code(code) if code else None

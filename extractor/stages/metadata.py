@@ -87,7 +87,11 @@ def detect_genre(work: str, title: Optional[str]) -> str:
     r = rules()
     head = work[: r["head_chars"]]
     scores = {}
+    top = work[: r.get("not_head_chars", 120)]
     for genre, cues in r["genres"].items():
+        if any(w in top for w in cues.get("not_head", [])):
+            scores[genre] = 0.0
+            continue
         sc = 0.0
         for w in cues.get("title", []):
             if title and w in title:
@@ -227,6 +231,9 @@ def detect_region(work: str, title_span: tuple = (0, 0), head_chars: int = 600) 
 
     ranked = sorted(score, key=lambda c: (-(score[c] * (2.5 if level_ok(divs[c]) else 1.0)), c))
     best = divs[ranked[0]]
+    chained = _title_chain(work, mentions, title_span)
+    if chained is not None:
+        return chained.as_region()
     # a short text naming a place and one of its parts, the part as actor (北京市 … 海淀区坚持…): the part
     for code in ranked[1:6]:
         d = divs[code]
@@ -240,6 +247,26 @@ def detect_region(work: str, title_span: tuple = (0, 0), head_chars: int = 600) 
         if d is not None:
             return d.as_region()
     return best.as_region()
+
+
+def _title_chain(work: str, mentions: list, title_span: tuple) -> Optional[gazetteer.Division]:
+    """The issuer's place of a title that names a chain of places (上海市普陀区) or a department after its
+    government (普陀区规划和自然资源局): the innermost place of the chain, never its province."""
+    if title_span[1] <= title_span[0]:
+        return None
+    dept = re.compile(rules().get("department_after") or r"^$")
+    inside = [m for m in mentions if title_span[0] <= m.start < title_span[1]]
+    for k, m in enumerate(inside):
+        nxt = inside[k + 1] if k + 1 < len(inside) else None
+        if nxt is not None and nxt.start == m.end:  # 上海市普陀区: the part of the place
+            kids = [d for d in nxt.divisions if any(p.code in gazetteer.ancestors(d) for p in m.divisions)]
+            if len(kids) == 1 and dept.match(work[nxt.end:nxt.end + 16] + " "):
+                return kids[0]
+        if len(m.divisions) == 1 and m.divisions[0].level != "province" and not m.short and \
+                dept.match(work[m.end:m.end + 16] + " ") and not work[m.end:m.end + 4].startswith("人民政府"):
+            if nxt is None or nxt.start != m.end:
+                return m.divisions[0]
+    return None
 
 
 # -- issuers ----------------------------------------------------------------------------------------
@@ -271,7 +298,8 @@ def detect_issuers(work: str, title: Optional[str], region: Optional[dict], genr
 def detect(doc: Document) -> dict:
     work = doc.working.text
     title, ta, tb = find_title(work)
-    genre = detect_genre(work, title)
+    info = (doc.meta or {}).get("info_title") or (doc.meta or {}).get("pdf_title")
+    genre = detect_genre(work, title or (info if info and TITLE_RE.search(info) else None))
     year = detect_year(work, title, genre)
     national = rules().get("national") or {}
     head = work[:3000]
@@ -283,6 +311,9 @@ def detect(doc: Document) -> dict:
     issuers = detect_issuers(work, title, region, genre)
     if title is None and doc.title and len(doc.title) <= 60 and not re.search(r"[，。,|:：]", doc.title):
         title = doc.title
+    info = (doc.meta or {}).get("info_title") or (doc.meta or {}).get("pdf_title")
+    if title is None and info and len(info) <= 80 and TITLE_RE.search(info):  # the PDF's Info Title
+        title = info
     return {"title": title, "genre": genre, "year": year, "region": region, "issuers": issuers}
 
 
