@@ -82,6 +82,16 @@ def make_batch(out: Path, docs=DOCS, sources_dir: Path | None = None) -> list[di
             path.write_text(text, encoding="utf-8")
             rep = report(str(path), region, year, text, rows)
             rep["document"]["id"] = hashlib.sha256(path.read_bytes()).hexdigest()
+            if i == 0:  # a table whose value cell is the first quantity
+                q = rep["quantities"][0]
+                rep["tables"] = [{"id": "t1", "caption": "主要指标<表>", "unit": "亿元", "page": None,
+                                  "start": q["start"], "end": q["end"], "columns": ["指标", "数值"], "rows": ["地区生产总值"],
+                                  "cells": [{"row": 0, "col": 0, "text": "指标", "role": "header"},
+                                            {"row": 0, "col": 1, "text": "数值", "role": "header"},
+                                            {"row": 1, "col": 0, "text": "地区生产总值", "role": "stub"},
+                                            {"row": 1, "col": 1, "text": q["text"], "role": "data", "start": q["start"],
+                                             "end": q["end"], "value": q["value"], "unit": "元", "kind": "amount",
+                                             "quantity": 0}]}]
             store.write_document(rep, str(path))
             reps.append(rep)
         store.write_error("/data/broken.pdf", None, "ingest", "CorruptDocument", "not a PDF (no %PDF header)")

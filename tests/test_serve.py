@@ -357,3 +357,11 @@ def test_review_page_markers_and_gold_before():
     for q in data["quantities"]:
         b = gold_before(text, q["start"], q["end"])
         assert len(b) <= 12 and text.count(b + q["text"]) == 1 and text[q["start"] - len(b):q["start"]] == b
+
+
+def test_document_page_draws_the_batch_tables(client, batch):
+    rep = batch[1][0]
+    page = client.get(f"/documents/{rep['document']['id']}").text
+    tables = page.split('<section id="tables"')[1].split("</section>")[0]
+    assert 'class="srctable" data-table="t1"' in tables and "主要指标&lt;表&gt;" in tables
+    assert '<mark class="hl qt tcell" data-k="q0"' in tables and "<th" in tables

@@ -175,7 +175,22 @@ def report_dict(db: DB, doc_id: str, text_loader) -> Optional[dict]:
         for k in ("doc_id", "source", "region_code", "region", "city", "province", "level", "genre"):
             it.pop(k, None)
         inds.append(it)
+    tables = []
+    if db.has("tables", "id") and db.has("table_cells", "table_id"):
+        cells: dict = {}
+        for c in db.query('SELECT * EXCLUDE (doc_id) FROM table_cells WHERE doc_id = ? ORDER BY table_id, "row", col',
+                          [doc_id]):
+            c = clean(c)
+            for k in ("rowspan", "colspan"):
+                c[k] = int(c.get(k) or 1)
+            if c.get("quantity") is not None:
+                c["quantity"] = int(c["quantity"])
+            cells.setdefault(c.pop("table_id"), []).append(c)
+        for t in db.query('SELECT id, page, caption, unit, section, "start", "end" FROM tables WHERE doc_id = ? '
+                          'ORDER BY "start"', [doc_id], limit=500):
+            tables.append(dict(clean(t), cells=cells.get(t["id"], [])))
     return {"schema": "extractor/1", "document": doc, "text": text, "page_starts": page_starts, "note": note,
+            "tables": tables,
             "sections": [clean(s) for s in sections], "quantities": [clean(q) for q in quantities],
             "measures": [clean(m) for m in measures], "indicators": inds}
 
