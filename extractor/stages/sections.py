@@ -33,6 +33,7 @@ import regex
 import yaml
 
 from extractor.core.facts import Section
+from extractor.text.numerals import parse as parse_numeral
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sections"
 log = logging.getLogger(__name__)
@@ -48,8 +49,7 @@ def cn_number(s: str) -> Optional[int]:
         return int(s)
     if len(s) == 1 and "①" <= s <= "⑳":
         return ord(s) - ord("①") + 1
-    from extractor.stages.quantities import parse_chinese  # the numeral tables of data/quantities/numerals.yaml
-    value = parse_chinese(s)
+    value = parse_numeral(s)
     return int(value) if value is not None and value == int(value) else None
 
 
