@@ -143,7 +143,7 @@ def tables() -> _Tables:
     capitals = "拾佰仟" + big_chars + "".join(k for k in digits if k not in "零〇一二两三四五六七八九")
     num_cn = (f"(?:[{plain_digits}]|十|拾|[{amb}](?=[{capitals}]))(?:[{cn_body}]|千(?![{unit_千}]))*"
               f"(?:{dp}[{cn_frac_digits}]+[{big_chars}]*)?")
-    num_ar = (r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d{1,3}(?:，\d{3})+(?:\.\d+)?(?![\d，])"
+    num_ar = (r"\d{1,4}亿\d{1,4}万(?:\d{2,4}(?![\d.]))?|\d{1,4}万\d{2,4}(?![\d.])|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d{1,3}(?:，\d{3})+(?:\.\d+)?(?![\d，])"
               r"|\d+(?:\.\d+| +\. +\d+(?![\d.]))?")
     # atomic numbers that never start inside another number: 2023年 is one failed try, not four
     # a bare 百/千/万 is a numeral before 余/多 or after a bound word: 百余家, 千余人, 近千家, 逾万人
@@ -156,7 +156,7 @@ def tables() -> _Tables:
     # approximate numerals: 几十, 数十亿, 十几, 二十几, 上百, 成千 (三四, 七八十 are read from num_cn)
     num_ax = (rf"(?:[{aw}](?=[{units_cn}])[{units_cn}]+|(?:[{plain_digits}]?[十百千])+几[{units_cn}]*"
               rf"|(?<![以线晚马网早路])[{reach}][百千万亿](?![{units_cn}余多{cn_digit}]))")
-    number = (rf"(?:(?<!\d)(?<!\d[.,])(?>{num_ar})|(?<![{cn_all}数几上成])(?>{num_ax}|{num_cn}|{num_bare}))")
+    number = (rf"(?:(?<!\d)(?<!\d[.,])(?>{num_ar})|(?<![{cn_all}数几上])(?>{num_ax}|{num_cn}|{num_bare}))")
     pct_map = {str(k): (str(v[0]), Decimal(str(v[1]))) for k, v in num["percent_prefixes"].items()}
     pct = _alt(pct_map)
     pct_whole = {str(k): Decimal(str(v)) for k, v in (num.get("percent_whole") or {}).items()}
@@ -470,7 +470,7 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
                 if g[I_PB]:  # a per-unit: 部/百人, 人/万人, 立方米/秒
                     canon, kind = f"{canon}/{g[I_PS] or ''}{g[I_PB]}", "amount"
                     unit_text = w[m.start("unit"):m.end("pb")]
-            elif g[I_MULT] and (n1[0].isdigit() or g[I_CUR]):
+            elif (g[I_MULT] or "万" in n1 or "亿" in n1) and (n1[0].isdigit() or g[I_CUR]):
                 canon, kind = "", "count"
             elif g[I_CUR]:
                 canon, kind = "", "amount"
@@ -488,7 +488,7 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
                 continue
             if n1 == "一" and unit_text in t.scaled and num_start > 0 and w[num_start - 1] in "统唯同单万第逐划均专合归整如始":
                 continue  # 统一成本
-            if len(n1) > 18:  # a code or an identifier, not a figure
+            if len(n1) > 18 and n1[0].isdigit():  # a code or an identifier, not a figure
                 continue
             value, amax = _value(n1, t)
             if value is None:

@@ -110,7 +110,7 @@ def _arabic(s: str) -> Optional[Decimal]:
         return None
 
 
-def _section(s: str, t: Numerals, abbreviate: bool = True) -> Optional[int]:
+def _section(s: str, t: Numerals, abbreviate: bool = True, before_big: bool = False) -> Optional[int]:
     """Value of a numeral below 万 (``三千零五``, ``二百五``, ``十二``, ``3千``), or None."""
     if not s:
         return None
@@ -142,7 +142,7 @@ def _section(s: str, t: Numerals, abbreviate: bool = True) -> Optional[int]:
             else:
                 if digit is not None:
                     return None  # two digits in a row
-                if c == t.liang and i == n - 1 and last_unit is not None:
+                if c == t.liang and i == n - 1 and last_unit is not None and not before_big:
                     return None  # 十两 is a weight
                 digit = d
         elif c in t.small:
@@ -174,13 +174,13 @@ def _section(s: str, t: Numerals, abbreviate: bool = True) -> Optional[int]:
     return total
 
 
-def _integer(s: str, t: Numerals, top: Optional[int] = None) -> Optional[Decimal]:
+def _integer(s: str, t: Numerals, top: Optional[int] = None, before_big: bool = False) -> Optional[Decimal]:
     """Value of an integer numeral with big units (``一亿二千万``, ``三万亿``, ``三万五``, ``3亿4500万``)."""
     if not s:
         return None
     bigs = [(v, k) for k, v in t.big.items() if k in s]
     if not bigs:
-        v = _section(s, t)
+        v = _section(s, t, before_big=before_big)
         return Decimal(v) if v is not None else None
     value, _ = max(bigs)
     # the first occurrence of the largest unit (of any of its spellings) splits the numeral
@@ -191,7 +191,7 @@ def _integer(s: str, t: Numerals, top: Optional[int] = None) -> Optional[Decimal
     if not left:
         return None
     # left of 亿 may hold 万 (三万亿 = 3×10^12); left of 万 may not (万万)
-    lv = _integer(left, t, top=value if value == min(t.big.values()) else None)
+    lv = _integer(left, t, top=value if value == min(t.big.values()) else None, before_big=True)
     if lv is None or lv == 0:
         return None
     if value != min(t.big.values()) and any(k in left for k, v in t.big.items() if v >= value):
@@ -203,7 +203,7 @@ def _integer(s: str, t: Numerals, top: Optional[int] = None) -> Optional[Decimal
         rest = right.lstrip("".join(t.zeros))
         if not rest:
             return None
-        rv = _integer(rest, t, top=value)
+        rv = _integer(rest, t, top=value, before_big=before_big)
         if rv is None or rv >= value:
             return None
         return total + rv
@@ -213,14 +213,14 @@ def _integer(s: str, t: Numerals, top: Optional[int] = None) -> Optional[Decimal
             return None
         below = t.place_below.get(s[i], value // 10)
         return total + d * below  # 三万五, 一亿三
-    rv = _integer(right, t, top=value)
+    rv = _integer(right, t, top=value, before_big=before_big)
     if rv is None or rv >= value:
         return None
     return total + rv
 
 
 def _digit_string(s: str, t: Numerals) -> Optional[int]:
-    if len(s) > 1 and all(c in t.digits and c != t.liang for c in s):
+    if len(s) > 1 and s[0] not in t.zeros and all(c in t.digits and c != t.liang for c in s):
         return int("".join(str(t.digits[c]) for c in s))
     return None
 
