@@ -156,7 +156,8 @@ def tables() -> _Tables:
     # approximate numerals: 几十, 数十亿, 十几, 二十几, 上百, 成千 (三四, 七八十 are read from num_cn)
     num_ax = (rf"(?:[{aw}](?=[{units_cn}])[{units_cn}]+|(?:[{plain_digits}]?[十百千])+几[{units_cn}]*"
               rf"|(?<![以线晚马网早路])[{reach}][百千万亿](?![{units_cn}余多{cn_digit}]))")
-    number = (rf"(?:(?<!\d)(?<!\d[.,])(?>{num_ar})|(?<![{cn_all}数几上])(?>{num_ax}|{num_cn}|{num_bare}))")
+    cn_all_plain = "".join(c for c in cn_all if c not in nt.ambiguous)
+    number = (rf"(?:(?<!\d)(?<!\d[.,])(?>{num_ar})|(?<![{cn_all_plain}数几上])(?>{num_ax}|{num_cn}|{num_bare}))")
     pct_map = {str(k): (str(v[0]), Decimal(str(v[1]))) for k, v in num["percent_prefixes"].items()}
     pct = _alt(pct_map)
     pct_whole = {str(k): Decimal(str(v)) for k, v in (num.get("percent_whole") or {}).items()}
@@ -177,7 +178,7 @@ def tables() -> _Tables:
     after = _alt(q["after"])
     half = _alt(num.get("half") or ["个半"])
     dbl = num["doubling"]
-    cur_words = [k for k in ("人民币", "港币", "美元", "美金", "欧元", "日元", "英镑", "港元", "澳门元", "新台币", "韩元",
+    cur_words = [k for k in ("人民币", "港币", "澳门币", "美元", "美金", "欧元", "日元", "英镑", "港元", "澳门元", "新台币", "韩元",
                              "澳元", "卢布") if k in units]
     cur = _alt(cur_words)
     # a number needs a unit, or a multiplier (3.5万); dates and durations (2023年, 5个工作日) never match
@@ -484,7 +485,7 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
                     continue
                 if unit_text:
                     s = m.start("pre") if g[I_PRE] else num_start  # the currency word stays outside the span
-            if n1 in t.lone and not g[I_MULT] and not g[I_N2] and unit_text not in t.scaled:
+            if n1 in t.lone and not g[I_MULT] and not g[I_N2] and unit_text not in t.scaled and not g[I_HALF]:
                 continue
             if n1 == "一" and unit_text in t.scaled and num_start > 0 and w[num_start - 1] in "统唯同单万第逐划均专合归整如始":
                 continue  # 统一成本
@@ -516,6 +517,9 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
                     continue
                 value += Decimal("0.5")
             if scale is not None:
+                if e < n and w[e] in t.inner_q and not g[I_Q2]:  # 五成多
+                    e += 1
+                    scale_q = t.inner_q[w[e - 1]]
                 value *= scale
                 if vmax is not None:
                     vmax *= scale
@@ -536,8 +540,9 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
         elif g[I_AN] is not None:
             num_start = m.start("an")
             a, b = int(g[I_AN]), int(g[I_AD])
-            after = w[e:e + 2]
-            if not (0 < a < b) or not (_FRACTION_CONTEXT.search(w, max(0, s - 4), s) or after.startswith(_FRACTION_AFTER)):
+            after = w[m.end("ad"):m.end("ad") + 2]
+            if not (0 < a < b) or not (g[I_PRE] or _FRACTION_CONTEXT.search(w, max(0, s - 4), s)
+                                       or after.startswith(_FRACTION_AFTER)):
                 continue
             value = (Decimal(a) / Decimal(b) * 100).quantize(Decimal("0.01"))
             canon = unit_text = "%"
@@ -596,6 +601,8 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
             qual = t.inner_q[g[I_DQ]]
         if g[I_Q2]:
             qual = t.after_q[g[I_Q2]]
+        if n1 is not None and e > m.end():
+            qual = scale_q
         if qual == "exact":
             cm = t.context_q.search(w, max(0, s - 6), s)
             if cm:
