@@ -143,7 +143,7 @@ def tables() -> _Tables:
     capitals = "拾佰仟" + big_chars + "".join(k for k in digits if k not in "零〇一二两三四五六七八九")
     num_cn = (f"(?:[{plain_digits}]|十|拾|[{amb}](?=[{capitals}]))(?:[{cn_body}]|千(?![{unit_千}]))*"
               f"(?:{dp}[{cn_frac_digits}]+[{big_chars}]*)?")
-    num_ar = (r"\d{1,4}亿\d{1,4}万(?:\d{2,4}(?![\d.]))?|\d{1,4}万\d{2,4}(?![\d.])|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d{1,3}(?:，\d{3})+(?:\.\d+)?(?![\d，])"
+    num_ar = (r"(?=\d{1,4}[亿万]\d)(?:\d{1,4}亿\d{1,4}万(?:\d{2,4}(?![\d.]))?|\d{1,4}万\d{2,4}(?![\d.]))|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d{1,3}(?:，\d{3})+(?:\.\d+)?(?![\d，])"
               r"|\d+(?:\.\d+| +\. +\d+(?![\d.]))?")
     # atomic numbers that never start inside another number: 2023年 is one failed try, not four
     # a bare 百/千/万 is a numeral before 余/多 or after a bound word: 百余家, 千余人, 近千家, 逾万人
@@ -181,12 +181,16 @@ def tables() -> _Tables:
     cur_words = [k for k in ("人民币", "港币", "澳门币", "美元", "美金", "欧元", "日元", "英镑", "港元", "澳门元", "新台币", "韩元",
                              "澳元", "卢布") if k in units]
     cur = _alt(cur_words)
+    # every match starts with one of these characters (a cheap test before the alternatives)
+    first = regex.escape("".join(sorted(set(
+        "0123456789-−" + cn_all + aw + reach + "".join(nt.negative) + dbl["word"]
+        + "".join(w[0] for w in cur_words) + "".join(w[0] for w in q["before"]) + "".join(k[0] for k in pct_map)))))
     # a number needs a unit, or a multiplier (3.5万); dates and durations (2023年, 5个工作日) never match
     pattern = regex.compile(
-        rf"(?P<cur>{cur})?(?P<pre>{pre})?"
+        rf"(?=[{first}])(?P<cur>{cur})?(?P<pre>{pre})?"
         rf"(?:(?P<pct>{pct})(?P<pn>{'|'.join(regex.escape(k[len(k) - 1]) for k in pct_whole)}(?![{cn_all}])|{number})"
         rf"|(?P<fd>{num_cn}){frac}(?P<fn>{num_cn})"
-        rf"|(?<![\d/.:\-])(?P<an>\d{{1,3}})/(?P<ad>\d{{1,3}})(?![\d/.:\-%])"
+        rf"|(?=\d{{1,3}}/\d)(?<![\d/.:\-])(?P<an>\d{{1,3}})/(?P<ad>\d{{1,3}})(?![\d/.:\-%])"
         rf"|(?P<dbl>{regex.escape(dbl['word'])}(?:{regex.escape(dbl['optional_between'])})?"
         rf"(?P<dn>[一两二三四1-4])?{regex.escape(dbl['suffix'])})(?P<dq>{inner})?"
         rf"|(?:(?<![0-9A-Za-z.])(?P<neg>[-−]|{_alt(nt.negative)})(?=[\d{plain_digits}十]))?(?P<n1>{number})(?!{reject})"
@@ -395,6 +399,7 @@ def _text_year(w: str) -> Optional[int]:
     return int(max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0])
 
 
+_HEX = frozenset("0123456789ABCDEFabcdef")
 _PERCENT_UNITS = ("%", "‰", "个百分点", "百分点", "个千分点", "千分点")
 _FRACTION_CONTEXT = regex.compile(r"(?:占|约|近|超过|超|逾|仅|达到|达|为|的|不足|不到|接近|将近)\s?\Z")
 _FRACTION_AFTER = ("以上", "以下", "左右", "的", "强", "多")
@@ -403,6 +408,8 @@ _FRACTION_AFTER = ("以上", "以下", "左右", "的", "强", "多")
 def _value(s: str, t: _Tables) -> tuple:
     """``(value, max)`` of a number as matched: exact (max None), or an approximate numeral's range
     (三四 3–4, 几十 20–90, 上百). ``(None, None)`` when it is neither."""
+    if s.isdigit() and s.isascii():  # the common case first: 54, 2023
+        return Decimal(s), None
     s = s.replace(" ", "") if " " in s else s
     if not s[0].isdigit():
         if len(s) > 1 and all(c in t.digits for c in s) or any(c in "几数上成" for c in s):
@@ -585,7 +592,10 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
         cn = n1 is not None and not n1[0].isdigit()
         if cn and e < n and w[e] in "一二三四五六七八九两":
             continue
-        if (cn or not t.arabic_trap_free.match(w, max(0, s - 12), min(n, e + 12))) and _trapped(w, s, e, t):
+        look = (cn or not t.arabic_trap_free.match(w, max(0, s - 12), min(n, e + 12))
+                or (unit_text == "%" and e < n and w[e] in _HEX) or (s > 0 and w[s - 1] == "(")
+                or (n1 is not None and len(n1) in (5, 7) and n1.isdigit()))
+        if look and _trapped(w, s, e, t):
             continue
         if _inside_quotes(w, s, e, t):
             continue
