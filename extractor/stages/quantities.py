@@ -189,6 +189,7 @@ def tables() -> _Tables:
     pattern = regex.compile(
         rf"(?=[{first}])(?P<cur>{cur})?(?P<pre>{pre})?"
         rf"(?:(?P<pct>{pct})(?P<pn>{'|'.join(regex.escape(k[len(k) - 1]) for k in pct_whole)}(?![{cn_all}])|{number})"
+        rf"(?:[至到—–\-~～](?P=pct)(?P<pn2>{number}))?"
         rf"|(?P<fd>{num_cn}){frac}(?P<fn>{num_cn})"
         rf"|(?=\d{{1,3}}/\d)(?<![\d/.:\-])(?P<an>\d{{1,3}})/(?P<ad>\d{{1,3}})(?![\d/.:\-%])"
         rf"|(?P<dbl>{regex.escape(dbl['word'])}(?:{regex.escape(dbl['optional_between'])})?"
@@ -542,6 +543,11 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
                 continue
             canon, factor = t.pct[g[I_PCT]]
             value *= factor
+            if m.group("pn2"):  # 百分之四至百分之五: a range
+                v2 = parse_numeral(m.group("pn2"))
+                if v2 is None or v2 * factor < value:
+                    continue
+                vmax = v2 * factor
             unit_text = canon
             kind = "rate"
         elif g[I_AN] is not None:
