@@ -13,7 +13,7 @@ import sys
 from typing import Optional, Sequence
 
 from extractor import __version__
-from extractor.core.errors import ExtractorError
+from extractor.core.errors import ExtractorError, one_line
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -51,6 +51,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.print_help()
         return EXIT_BAD_INPUT
     try:
+        from extractor.commands._options import overrides
+        from extractor.core.settings import from_env
+        args.settings = from_env(**overrides(args))  # the one Settings of this run
         return int(args.func(args) or 0)
     except ExtractorError as exc:
         if debug:
@@ -62,11 +65,22 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except MemoryError:
+        if debug:
+            raise
+        print("extractor: ran out of memory (lower the input size or raise --memory-mb)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:  # the machine said no: disk full, read-only file system, permissions
+        if debug:
+            raise
+        where = f"{one_line(str(exc.filename))}: " if exc.filename else ""
+        print(f"extractor: {where}{one_line(exc.strerror or str(exc))}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except Exception as exc:
         if debug:
             raise
-        print(f"extractor: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
-              file=sys.stderr)
+        print(f"extractor: internal error: {type(exc).__name__}: {one_line(str(exc))} "
+              "(run with --debug for the traceback)", file=sys.stderr)
         return EXIT_FAIL
 
 

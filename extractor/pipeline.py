@@ -5,13 +5,13 @@ document and wraps an unexpected failure in :class:`~extractor.errors.StageError
 """
 from __future__ import annotations
 
-import bisect
 import time
 from pathlib import Path
 from typing import Optional, Union
 
 from extractor.core import errors
 from extractor.core.document import Document
+from extractor.core.settings import DEFAULT, Settings, from_env
 from extractor.ingest import load
 from extractor.output.report import Report
 
@@ -28,49 +28,64 @@ def _stage(name: str, doc: Document, timings: dict, fn, *args):
         timings[name] = round(time.perf_counter() - t0, 6)
 
 
-def _locate(doc: Document, sections: list, items: list) -> None:
-    """Fill ``page`` (PDF) and the innermost ``section`` of every item that has a start offset."""
-    spans = sorted(((s.start, -s.level, s.end, s.id) for s in sections), key=lambda t: (t[0], t[1]))
-    starts = [t[0] for t in spans]
-    for it in items:
-        start = getattr(it, "start", None)
-        if start is None:
-            continue
-        if hasattr(it, "page") and getattr(it, "page", None) is None and doc.page_starts:
-            it.page = doc.page_at(start)
-        if hasattr(it, "section") and getattr(it, "section", None) is None and spans:
-            k = bisect.bisect_right(starts, start)
-            best = None
-            for j in range(k - 1, -1, -1):
-                s, neg_level, e, sid = spans[j]
-                if s <= start < e and (best is None or -neg_level > best[0]):
-                    best = (-neg_level, sid)
-                    # a deeper section cannot start before a shallower one that contains it; keep scanning
-            if best:
-                it.section = best[1]
+def settings_for(settings: Optional[Settings] = None, **options) -> Settings:
+    """The settings of one extraction: ``settings`` (else the environment's, :func:`~extractor.core.settings.from_env`)
+    with the keyword ``options`` replacing its fields (``use_models=False``, ``catalogue=cat`` …)."""
+    base = settings if settings is not None else from_env()
+    options = {k: v for k, v in options.items() if v is not None}
+    return base.replace(**options) if options else base
 
 
-def run(doc: Document) -> Report:
+def run(doc: Document, settings: Optional[Settings] = None) -> Report:
     """Run every stage on an ingested document."""
     from extractor.indicators import normalizer as indicators
     from extractor.stages import measures
     from extractor.stages import metadata
     from extractor.stages import quantities
     from extractor.stages import sections
+    from extractor.stages.index import SectionIndex
+    settings = settings if settings is not None else DEFAULT
     timings: dict = {}
     meta = _stage("metadata", doc, timings, metadata.detect, doc)
-    secs = _stage("sections", doc, timings, sections.find_sections, doc)
-    qs = _stage("quantities", doc, timings, quantities.extract_quantities, doc, secs)
-    _locate(doc, secs, qs)
-    ms = _stage("measures", doc, timings, measures.find_measures, doc, secs)
-    _locate(doc, secs, ms)
-    inds = _stage("indicators", doc, timings, indicators.map_indicators, doc, meta, secs, qs)
-    _locate(doc, secs, inds)
+    secs = _stage("sections", doc, timings, sections.find_sections, doc, settings.use_models, settings)
+    index = SectionIndex(secs)
+    qs = _stage("quantities", doc, timings, quantities.extract_quantities, doc, index)
+    index.locate(doc, qs)
+    ms = _stage("measures", doc, timings, measures.find_measures, doc, index)
+    index.locate(doc, ms)
+    inds = _stage("indicators", doc, timings, indicators.map_indicators, doc, meta, index, qs, settings.use_models,
+                  settings)
+    index.locate(doc, inds)
     return Report(document=doc, meta=meta, section_list=secs, quantity_list=qs, measure_list=ms,
                   indicator_list=inds, timings=timings)
 
 
-def extract(path: Union[str, Path, Document], password: Optional[str] = None) -> Report:
-    """Extract one report: a path (text, Markdown, PDF, HTML, Word) or an already loaded Document."""
-    doc = path if isinstance(path, Document) else load(path, password=password)
-    return run(doc)
+def extract(path: Union[str, Path, Document], settings: Optional[Settings] = None, **options) -> Report:
+    """Extract one report: a path (text, Markdown, PDF, HTML, Word), ``-`` (stdin), a URL, ``corpus.csv#ROW``
+    or an already loaded Document.
+
+    ``settings`` (a :class:`~extractor.core.settings.Settings`; default: from the environment) and keyword
+    options replacing its fields: ``extract(path, use_models=False)``, ``extract(path, catalogue=cat)``,
+    ``extract(path, password="…")``.
+    """
+    if isinstance(settings, str):  # the old signature extract(path, password)
+        settings, options = None, {"password": settings, **options}
+    settings = settings_for(settings, **options)
+    doc = path if isinstance(path, Document) else load(path, settings=settings)
+    return run(doc, settings)
+
+
+def extract_text(text: str, source: str = "<text>", title: Optional[str] = None,
+                 settings: Optional[Settings] = None, **meta) -> Report:
+    """Extract a report given as a string (``meta``: the document's own metadata, kept in ``document.meta``).
+    The document id is the sha256 of the text's UTF-8 bytes, as for a corpus row."""
+    import hashlib
+
+    from extractor.ingest import _first_line_title
+    if not isinstance(text, str):
+        raise errors.ExtractorError(source, f"extract_text takes a str, not {type(text).__name__}")
+    if not text.strip():
+        raise errors.EmptyDocument(source, "empty text")
+    doc = Document(text=text, source=source, id=hashlib.sha256(text.encode("utf-8")).hexdigest(), format="text",
+                   encoding="utf-8", title=title or _first_line_title(text), meta=dict(meta))
+    return run(doc, settings_for(settings))

@@ -209,7 +209,7 @@ def test_query_is_read_only(folder, tmp_path, capsys):
     assert main(["query", str(out), "SELECT count(*) AS n FROM documents", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == [{"n": 3}]
     assert main(["query", str(out), "DELETE FROM documents"]) == 2
-    assert "query failed" in capsys.readouterr().err
+    assert "query refused" in capsys.readouterr().err
     assert main(["query", str(out), "SELECT path, stage FROM errors", "--format", "csv"]) == 0
     assert capsys.readouterr().out.startswith("path,stage")
     assert main(["query", str(tmp_path / "nowhere"), "SELECT 1"]) == 2

@@ -46,3 +46,26 @@ def test_as_region_matches_output_contract():
 def test_frame():
     df = gazetteer.table()
     assert {"code", "name", "level", "city", "province", "short"} <= set(df.columns)
+
+
+def _scan_reference(text):
+    """The plain leftmost-longest scan, character by character."""
+    from extractor.stages import gazetteer
+    names, lengths = gazetteer._index()
+    i, n, out = 0, len(text), []
+    while i < n:
+        for L in lengths.get(text[i], ()):
+            if text[i:i + L] in names:
+                out.append((i, i + L))
+                i += L
+                break
+        else:
+            i += 1
+    return out
+
+
+def test_scan_equals_the_plain_scan(zhoucun_text):
+    from extractor.stages import gazetteer
+    texts = [zhoucun_text, "北京市海淀区中关村", "山东省淄博市周村区人民政府", "", "京", "淄博淄博市周村"]
+    for t in texts:
+        assert list(gazetteer._scan(t)) == _scan_reference(t)

@@ -142,12 +142,13 @@ def test_classifier_rows_are_marked_and_never_beat_rules(monkeypatch):
 
 def test_classifier_trains_and_loads_safely(tmp_path):
     from extractor.indicators import model as indicator_model
+    from extractor.learn import registry
     from extractor.ml import models
-    texts, labels, _, meta = models.registry()["indicator_economy"].load_data()
+    texts, labels, _, meta = registry.registry()["indicator_economy"].load_data()
     assert len(texts) == len(labels) > 50 and "output.gdp" in labels
     assert indicator_model.context_text("地区生产总值12.5亿元", 0, 6, 12, Quantity("12.5亿元", 0, 6, 1.25e9, "元", kind="amount")) \
         == "地区生产总值 <Q:元:amount> "
-    card = models.train("indicator_economy", out_dir=tmp_path, folds=2)
-    assert card["examples"] == len(texts) and (tmp_path / "indicator_economy" / "model.skops").is_file()
-    model = models.load("indicator_economy", models_dir=tmp_path, check_data=False)
+    card = registry.train("indicator_economy", out_dir=tmp_path, folds=2)
+    assert card["examples"] == len(texts) and (tmp_path / "indicator_economy" / "model.npz").is_file()
+    model = models.load("indicator_economy", models_dir=tmp_path)
     assert model.predict([indicator_model._fold("全年地区生产总值") + " <Q:元:amount> "])[0] in ("output.gdp", "output.gdp_per_capita")

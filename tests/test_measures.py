@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from pathlib import Path
 
 import pytest
@@ -91,15 +90,24 @@ def test_small_cases():
     assert ("initiative", "“首违不罚”") in got
 
 
-def test_speed(zhoucun_path):
+def test_repeated_document(zhoucun_path):
+    """A report repeated 5× gives its measures 5× (the time per size is in benchmarks/bench_speed.py)."""
     doc = extractor.load(zhoucun_path)
+    one = measures.find_measures(doc, sections.find_sections(doc))
     big = Document(text=doc.text * 5, source="<big>", id="b", format="text")
-    big.working
-    secs = sections.find_sections(big)
-    measures.find_measures(big, secs)
-    t0 = time.perf_counter()
-    secs = sections.find_sections(big)
-    ms = measures.find_measures(big, secs)
-    dt = time.perf_counter() - t0
-    assert len(ms) > 200
-    assert dt < 0.1, f"sections + measures took {dt * 1000:.0f} ms on {len(big.text)} characters"
+    ms = measures.find_measures(big, sections.find_sections(big))
+    assert len(ms) > 200 and len(ms) >= 4 * len(one)
+
+
+def test_clauses_equal_the_character_scan(zhoucun_text):
+    from hypothesis import given, settings, strategies as st
+    from extractor.stages import measures
+    end = measures.rules()["_clause_end"]
+    for a, b in [(0, len(zhoucun_text)), (10, 500), (3, 3)]:
+        assert measures._clauses(zhoucun_text, a, b, end) == measures._clauses_reference(zhoucun_text, a, b, end)
+
+    @given(st.text(st.sampled_from(list("“《(（‘”》)）’，,；;。！？!?：:推进法治ab ")), max_size=60))
+    @settings(max_examples=200, deadline=None)
+    def same(t):
+        assert measures._clauses(t, 0, len(t), end) == measures._clauses_reference(t, 0, len(t), end)
+    same()

@@ -256,13 +256,13 @@ def test_no_crash_and_grounded_on_any_text(text):
 
 def test_spacy_component():
     spacy = pytest.importorskip("spacy")
-    quantities.register_spacy()
+    import extractor.nlp  # noqa: F401 (registers the factories; all spaCy glue lives there)
     nlp = spacy.blank("zh")
     nlp.add_pipe("extractor_quantities")
     text = "今年以来联合抽查386家，部门联合率72.43%，“十个合并”改革。"
     doc = nlp(text)
     spans = doc.spans["quantities"]
     assert [s.text for s in spans] == ["386家", "72.43%"]
-    assert spans[0]._.quantity.value == 386
-    assert spans[1]._.quantity.kind == "rate"
+    assert spans[0]._.fact.value == 386
+    assert spans[1]._.fact.kind == "rate"
     assert spans[1].label_ == "rate"

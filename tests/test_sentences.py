@@ -82,5 +82,5 @@ def test_classify_zhoucun(zhoucun_path):
 
 def test_sentence_type_without_model(monkeypatch):
     from extractor.ml import models
-    monkeypatch.setattr(models, "get", lambda name: None)
+    monkeypatch.setattr(models, "get", lambda name, settings=None: None)
     assert sentences.sentence_type("开展行政执法案卷评查。", "results") == ("action", 0.6, "rule")

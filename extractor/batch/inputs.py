@@ -41,35 +41,61 @@ __all__ = ["from_text", "read_csv"]
 
 # ------------------------------------------------------------------------------------ batch inputs
 
+def _empty_stdin():
+    from extractor.core.errors import EmptyDocument
+    return EmptyDocument("-", "nothing on standard input")
+
+
+
 TABULAR_SUFFIXES = {".csv", ".jsonl", ".parquet"}
 TEXT_COLUMNS = ("full_text", "content", "text", "body")
 ID_COLUMNS = ("id", "doc_id", "title")
 
 
 class WorkItem:
-    """One document of a batch: a file on disk, or a text taken from a row of a tabular corpus."""
+    """One document of a batch: a file on disk, a text taken from a row of a tabular corpus, or bytes read from
+    stdin or fetched from a URL (``data``). ``prov`` is the input's provenance for ``document_sources``."""
 
-    __slots__ = ("path", "text", "meta", "doc_id", "error")
+    __slots__ = ("path", "text", "meta", "doc_id", "error", "data", "prov")
 
     def __init__(self, path: str, text: Optional[str] = None, meta: Optional[dict] = None,
-                 doc_id: Optional[str] = None, error: Optional[Exception] = None):
+                 doc_id: Optional[str] = None, error: Optional[Exception] = None, data: Optional[bytes] = None,
+                 prov: Optional[dict] = None):
         self.path, self.text, self.meta, self.doc_id = path, text, meta or {}, doc_id
         self.error = error  # an input that cannot be read as documents at all (e.g. no text column)
+        self.data, self.prov = data, prov or {}
 
     def __repr__(self) -> str:
         return f"WorkItem({self.path!r}{', text' if self.text is not None else ''})"
 
     def __getstate__(self):
-        return (self.path, self.text, self.meta, self.doc_id, self.error)
+        return (self.path, self.text, self.meta, self.doc_id, self.error, self.data, self.prov)
 
     def __setstate__(self, state):
-        self.path, self.text, self.meta, self.doc_id, self.error = state
+        self.path, self.text, self.meta, self.doc_id, self.error, self.data, self.prov = state
+
+    def source_row(self) -> dict:
+        """The provenance columns of this input's ``document_sources`` row."""
+        row = {k: self.prov.get(k) for k in ("url", "fetched_at", "http_status", "content_type", "format", "raw_path")
+               if self.prov.get(k) is not None}
+        row["input_id"] = self.doc_id
+        if self.text is None:
+            row["bytes_sha256"] = self.doc_id
+        if self.meta:
+            row["meta"] = self.meta
+        return row
 
 
 def file_hash(path: Union[str, Path]) -> Optional[str]:
-    """sha256 of a file's bytes (None when it cannot be read: the worker reports why)."""
+    """sha256 of a file's bytes (None when it cannot be read: the worker reports why).
+
+    Only regular files are opened: a FIFO, a device (``/dev/zero``) or a socket would block or never end,
+    so they get None here and a one-line "not a regular file" error from the worker."""
+    import stat
     h = hashlib.sha256()
     try:
+        if not stat.S_ISREG(Path(path).stat().st_mode):
+            return None
         with open(path, "rb") as f:
             for chunk in iter(lambda: f.read(1 << 20), b""):
                 h.update(chunk)
@@ -78,21 +104,30 @@ def file_hash(path: Union[str, Path]) -> Optional[str]:
     return h.hexdigest()
 
 
+def _is_url(s: str) -> bool:
+    return s[:8].lower().startswith(("http://", "https://"))
+
+
 def _is_path_list(p: Path) -> bool:
-    """A .txt/.lst whose non-empty lines are all paths of existing files (a list of inputs, not a report)."""
+    """A .txt/.lst whose non-empty lines are all paths of existing files or URLs (a list of inputs, not a report)."""
     if p.suffix.lower() not in {".lst", ".list", ".txt"} or p.stat().st_size > 4 << 20:
         return False
     try:
         lines = [ln.strip() for ln in p.read_text(encoding="utf-8").splitlines() if ln.strip()]
     except (UnicodeDecodeError, OSError):
         return False
+    return _all_inputs(lines, p.parent)
+
+
+def _all_inputs(lines: list, base: Path) -> bool:
     if not lines or len(lines) > 200000:
         return False
-    base = p.parent
 
     def exists(ln: str) -> bool:
         if len(ln) > 1024:
             return False
+        if _is_url(ln):
+            return " " not in ln
         try:
             return (base / ln).exists() or Path(ln).exists()
         except OSError:  # a line of prose too long for a file name
@@ -111,20 +146,47 @@ def _rows(path: Path):
                 yield {(k or "").strip(): v for k, v in row.items()}
     elif suffix == ".jsonl":
         import json
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                if line.strip():
-                    yield json.loads(line)
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except ValueError as exc:  # one broken line is one error row; the rest of the file is read
+                    yield BadRow(n, f"line {n} is not valid JSON ({exc.msg})")
+                    continue
+                yield row if isinstance(row, dict) else BadRow(n, f"line {n} is not a JSON object")
     else:
         import pyarrow.parquet as pq
         for batch in pq.ParquetFile(path).iter_batches(batch_size=256):
             yield from batch.to_pylist()
 
 
-def tabular_items(path: Path, text_column: Optional[str] = None, id_column: Optional[str] = None):
-    """One WorkItem per row with text; ``source`` is ``FILE#ID`` (the id column, else the row number)."""
+class BadRow:
+    """A row of a tabular corpus that cannot be read (its line number and why)."""
+
+    def __init__(self, line: int, cause: str):
+        self.line, self.cause = line, cause
+
+
+def tabular_items(path: Path, text_column: Optional[str] = None, id_column: Optional[str] = None,
+                  url_column: Optional[str] = None):
+    """One WorkItem per row with text; ``source`` is ``FILE#ID`` (the id column, else the row number). With
+    ``url_column``, a row without text is the report at its URL (fetched by the batch)."""
     from extractor.core import errors
     for i, row in enumerate(_rows(path)):
+        if isinstance(row, BadRow):
+            yield WorkItem(path=f"{path}#{i + 1}", error=errors.CorruptDocument(f"{path}#{i + 1}", row.cause))
+            continue
+        if url_column and url_column in row:
+            col = text_column or next((c for c in TEXT_COLUMNS if c in row), None)
+            url = str(row.get(url_column) or "").strip()
+            if (not col or not str(row.get(col) or "").strip()) and _is_url(url):
+                meta = {k: v for k, v in row.items() if k != col and isinstance(v, (str, int, float, bool, type(None)))}
+                yield WorkItem(path=url, meta=meta, prov={"url": url, "row": f"{path}#{i + 1}"})
+                continue
+        elif url_column:
+            raise errors.ExtractorError(path, f"no URL column {url_column!r} (columns: {', '.join(row)})")
         col = text_column or next((c for c in TEXT_COLUMNS if c in row), None)
         if col is None or col not in row:
             raise errors.ExtractorError(path, f"no text column {text_column or '/'.join(TEXT_COLUMNS)!r} "
@@ -138,8 +200,11 @@ def tabular_items(path: Path, text_column: Optional[str] = None, id_column: Opti
                        doc_id=hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
-def iter_inputs(inputs, text_column: Optional[str] = None, id_column: Optional[str] = None):
-    """WorkItems of the batch inputs: files, folders (recursive), globs, lists of paths, tabular corpora."""
+def iter_inputs(inputs, text_column: Optional[str] = None, id_column: Optional[str] = None,
+                url_column: Optional[str] = None, stdin=None):
+    """WorkItems of the batch inputs: files, folders (recursive), globs, lists of paths or URLs, tabular corpora,
+    URLs (fetched later by the batch), and ``-``: standard input, either a list of inputs (one per line) or a
+    report (its bytes)."""
     import glob as globmod
 
     from extractor.ingest import SUPPORTED
@@ -153,7 +218,7 @@ def iter_inputs(inputs, text_column: Optional[str] = None, id_column: Optional[s
         seen.add(key)
         if p.suffix.lower() in TABULAR_SUFFIXES:
             try:
-                yield from tabular_items(p, text_column, id_column)
+                yield from tabular_items(p, text_column, id_column, url_column)
             except Exception as exc:  # the whole corpus file is unreadable: one error row for it
                 from extractor.core.errors import ExtractorError
                 err = exc if isinstance(exc, ExtractorError) else ExtractorError(p, f"{type(exc).__name__}: {exc}")
@@ -161,6 +226,9 @@ def iter_inputs(inputs, text_column: Optional[str] = None, id_column: Optional[s
         elif p.is_file() and _is_path_list(p):
             for ln in p.read_text(encoding="utf-8").splitlines():
                 if ln.strip():
+                    if _is_url(ln.strip()):
+                        yield from emit_url(ln.strip())
+                        continue
                     q = Path(ln.strip())
                     yield from emit_any(q if q.is_absolute() or q.exists() else p.parent / q)
         else:
@@ -168,16 +236,47 @@ def iter_inputs(inputs, text_column: Optional[str] = None, id_column: Optional[s
 
     def emit_any(p: Path):
         if p.is_dir():
+            outputs = {db.parent for db in p.rglob("extractor.duckdb")}  # batch output folders are not inputs
             for q in sorted(p.rglob("*")):
+                if outputs and any(parent in outputs for parent in q.parents):
+                    continue
                 if q.is_file() and not q.name.startswith(".") and (
                         q.suffix.lower() in supported or q.suffix.lower() in TABULAR_SUFFIXES):
                     yield from emit_file(q)
         else:
             yield from emit_file(p)  # a missing file becomes an error row in the worker
 
+    def emit_url(url: str):
+        if url in seen:
+            return
+        seen.add(url)
+        yield WorkItem(path=url, prov={"url": url})
+
+    stdin_data = [None]
+
+    def emit_stdin():
+        if stdin_data[0] is None:
+            src = stdin if stdin is not None else sys.stdin.buffer
+            stdin_data[0] = src if isinstance(src, bytes) else src.read()
+        data = stdin_data[0]
+        try:
+            lines = [ln.strip() for ln in data.decode("utf-8").splitlines() if ln.strip()]
+        except UnicodeDecodeError:
+            lines = []
+        if lines and _all_inputs(lines, Path.cwd()):
+            for ln in lines:
+                yield from (emit_url(ln) if _is_url(ln) else emit_any(Path(ln)))
+        else:
+            yield WorkItem(path="-", data=data, doc_id=hashlib.sha256(data).hexdigest(),
+                           error=None if data else _empty_stdin())
+
     for raw in inputs:
         raw = str(raw)
-        if any(ch in raw for ch in "*?[") and not Path(raw).exists():
+        if raw == "-":
+            yield from emit_stdin()
+        elif _is_url(raw):
+            yield from emit_url(raw)
+        elif any(ch in raw for ch in "*?[") and not Path(raw).exists():
             for m in sorted(globmod.glob(raw, recursive=True)):
                 yield from emit_any(Path(m))
         else:

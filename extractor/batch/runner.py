@@ -20,11 +20,13 @@ from typing import Iterable, Optional
 
 from extractor.batch.inputs import WorkItem, file_hash, iter_inputs
 from extractor.batch.store import Store
+from extractor.core.errors import ExtractorError
 
 DEFAULT_TIMEOUT = 300.0  # seconds per document
 DEFAULT_MEMORY_MB = 4096  # address-space limit per worker
 WATCHDOG_GRACE = 30.0  # seconds past the time limit before the parent replaces a stuck worker
 MAX_CRASHES = 2  # a document that kills its worker this often is an error row
+SNAPSHOT_SECONDS = 60.0  # a running batch refreshes its Parquet snapshot this often
 
 
 @dataclass
@@ -32,6 +34,7 @@ class Summary:
     total: int = 0
     done: int = 0
     skipped: int = 0
+    duplicates: int = 0
     failed: int = 0
     seconds: float = 0.0
     chars: int = 0
@@ -42,14 +45,26 @@ class Summary:
         return self.done / self.seconds if self.seconds else 0.0
 
     def line(self) -> str:
-        return (f"{self.total} inputs: {self.done} extracted, {self.skipped} already done, {self.failed} failed "
+        return (f"{self.total} inputs: {self.done} extracted, {self.skipped} already done, "
+                f"{self.duplicates} duplicates of others, {self.failed} failed "
                 f"in {self.seconds:.1f} s ({self.docs_per_s:.1f} docs/s, "
                 f"{self.chars / max(self.seconds, 1e-9) / 1e3:,.0f} k chars/s)")
 
 
 # ------------------------------------------------------------------------------------------ workers
 
-class _Timeout(Exception):
+class StoreFailed(ExtractorError):
+    """A write to the batch output failed (disk full, read-only, I/O error); what was committed is kept."""
+
+    def __init__(self, where, exc: BaseException, doc: Optional[str]):
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        on = f" while storing {doc}" if doc else ""
+        super().__init__(where, f"write failed{on}: {reason}; the documents committed before are kept "
+                                "(free space or fix the folder, then run the same command again to resume)")
+        self.summary = None
+
+
+class _Timeout(BaseException):  # not an Exception: no stage may catch it and call it a stage failure
     pass
 
 
@@ -57,16 +72,26 @@ def _on_alarm(signum, frame):  # pragma: no cover - runs in a worker
     raise _Timeout()
 
 
-def _init_worker(memory_mb: Optional[int]) -> None:
-    """Worker start: memory limit, default SIGINT handling left to the parent."""
+def die_with_parent(parent_pid: Optional[int] = None) -> bool:
+    """Ask the kernel to SIGKILL this process when its parent dies (Linux ``PR_SET_PDEATHSIG``); if the parent
+    is already gone (it died before the call), exit now. False where the call is not available."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        ok = libc.prctl(1, int(signal.SIGKILL), 0, 0, 0) == 0  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return False
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(1)
+    return ok
+
+
+def _init_worker(memory_mb: Optional[int], parent_pid: Optional[int] = None) -> None:
+    """Worker start: die with the parent, memory limit, default SIGINT handling left to the parent."""
+    from extractor.core.isolate import set_memory_limit
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if memory_mb:
-        try:
-            import resource
-            limit = int(memory_mb) * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        except (ImportError, ValueError, OSError):  # pragma: no cover - platform without RLIMIT_AS
-            pass
+    die_with_parent(parent_pid)
+    set_memory_limit(memory_mb)
 
 
 def process(item: WorkItem, timeout: Optional[float] = DEFAULT_TIMEOUT) -> dict:
@@ -85,11 +110,21 @@ def process(item: WorkItem, timeout: Optional[float] = DEFAULT_TIMEOUT) -> dict:
             doc = from_text(item.text, source=item.path, meta=item.meta)
             stage = "extract"
             report = pipeline.run(doc)
+        elif item.data is not None:
+            from extractor.ingest import load
+            doc = load(item.path, data=item.data, suffix=item.prov.get("suffix"))
+            doc.meta = dict(doc.meta or {}, **item.meta)
+            stage = "extract"
+            report = pipeline.run(doc)
         else:
             report = pipeline.extract(item.path)
         out = report.to_dict()
         out["meta"] = dict(report.document.meta or {}, timings=report.timings)
-        return {"ok": True, "path": item.path, "out": out, "seconds": time.perf_counter() - t0}
+        out["page_starts"] = list(report.document.page_starts or []) or None
+        from extractor.batch.dedup import fingerprint, text_key
+        out["text_sha256"] = text_key(out.get("text") or "")
+        out["fingerprint"] = fingerprint(out.get("text") or "")
+        return {"ok": True, "path": item.path, "doc_id": item.doc_id, "out": out, "seconds": time.perf_counter() - t0}
     except _Timeout:
         return _err(item, "timeout", "Timeout", f"took longer than the {timeout:g} s limit per document")
     except MemoryError:
@@ -171,7 +206,7 @@ def _run_processes(items: Iterable, workers: int, timeout: Optional[float], memo
 
     def new_pool():
         return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                                   initargs=(memory_mb,))
+                                   initargs=(memory_mb, os.getpid()))
 
     def kill(p):
         for proc in list(getattr(p, "_processes", {}).values()):
@@ -282,81 +317,196 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
               scheduler: Optional[str] = None, timeout: Optional[float] = DEFAULT_TIMEOUT,
               memory_mb: Optional[int] = DEFAULT_MEMORY_MB, retry_errors: bool = False,
               text_column: Optional[str] = None, id_column: Optional[str] = None, quiet: bool = False,
-              parquet: bool = True) -> Summary:
+              parquet: bool = True, url_column: Optional[str] = None, fetcher=None) -> Summary:
     """Extract every input into ``out_dir`` (``extractor.duckdb`` + ``parquet/``); see the module docstring.
 
     Inputs already in the store (same ``doc_id``) are skipped; inputs that failed before are skipped too
-    unless ``retry_errors``. ``workers`` defaults to the machine's cores; ``workers=1`` runs in this process.
+    unless ``retry_errors``. ``workers`` defaults to the machine's cores; documents always run in worker
+    processes under the memory limit (``memory_mb=None`` with one worker runs them in this process).
+    URLs are fetched here, in the parent, one at a time per host (``fetcher``: an
+    :class:`~extractor.ingest.fetch.Fetcher`, default a polite one); their bytes are kept in ``DIR/fetched/``.
     """
+    inputs = list(inputs)
+    stdin = None
+    if any(str(i) == "-" for i in inputs):
+        stdin = sys.stdin.buffer.read()
     t0 = time.perf_counter()
     summary = Summary()
     workers = workers or os.cpu_count() or 1
+    from extractor.batch.dedup import Index
     with Store(out_dir) as store:
+        if parquet and not (store.dir / "parquet" / "documents.parquet").exists():
+            store.export_parquet()  # a first snapshot, so readers never meet a locked folder without one
         done = store.done_ids()
         failed = store.failed_paths()
+        sources = store.sources()
+        index = Index(store.fingerprints())
 
         def plan():
-            """``(item, error_result)`` for every input, skipping what is done (or failed, unless retried)."""
-            for item in iter_inputs(inputs, text_column=text_column, id_column=id_column):
-                if item.error is not None:
-                    yield item, _err(item, getattr(item.error, "stage", "ingest"), type(item.error).__name__,
-                                     getattr(item.error, "cause", str(item.error)))
+            """``(action, item, error)`` for every input: ``work``, ``skip`` (done before), ``dup`` (its bytes or
+            text are a stored document's, from another input), ``error`` (cannot be read as documents)."""
+            for item in iter_inputs(inputs, text_column=text_column, id_column=id_column, url_column=url_column,
+                                    stdin=stdin):
+                if item.error is not None and not retry_errors and item.path in failed:
+                    yield "skip", item, None  # failed before (a broken corpus row): recorded already
                     continue
-                if item.doc_id is None and item.text is None:
+                if item.error is not None:
+                    yield "error", item, _err(item, getattr(item.error, "stage", "ingest"), type(item.error).__name__,
+                                              getattr(item.error, "cause", str(item.error)))
+                    continue
+                if item.doc_id is None and item.text is None and item.data is None:
                     item.doc_id = file_hash(item.path)
-                if item.doc_id is not None and item.doc_id in done:
-                    yield None, None
+                if item.path in sources and (item.doc_id is None or sources[item.path] in (item.doc_id, None)):
+                    yield "skip", item, None
+                elif item.doc_id is not None and item.doc_id in done:
+                    yield "dup", item, None
                 elif not retry_errors and item.path in failed and (failed[item.path] in (None, item.doc_id)):
-                    yield None, None
+                    yield "skip", item, None
                 else:
-                    yield item, None
+                    yield "work", item, None
 
         # pass 1 counts (texts of tabular corpora are read and dropped); pass 2 streams the work, so the
         # parent holds a few documents at a time, whatever the corpus size
-        n_todo = 0
-        for item, err in plan():
-            summary.total += 1
-            if item is None:
-                summary.skipped += 1
-            else:
-                n_todo += 1
+        n_todo = sum(1 for action, _, _ in plan() if action == "work")
         progress = _Progress(n_todo, quiet)
         early_errors: list = []
+        same_bytes: dict = {}  # doc_id → later inputs of this run with the same bytes / text
+        outcome: dict = {}  # doc_id → the stored doc_id (itself or the one it duplicates), or the error result
+
+        fetch_state = {"fetcher": fetcher}
+
+        def fetch_item(item) -> bool:
+            """Fetch a URL input: its bytes, provenance and raw copy in DIR/fetched/; False (an error row) on failure."""
+            from extractor.core.errors import ExtractorError
+            from extractor.ingest.fetch import Fetcher
+            if fetch_state["fetcher"] is None:
+                fetch_state["fetcher"] = Fetcher()
+            try:
+                got = fetch_state["fetcher"].fetch(item.prov["url"])
+            except ExtractorError as exc:
+                early_errors.append(_err(item, getattr(exc, "stage", "fetch"), type(exc).__name__, exc.cause))
+                return False
+            import hashlib
+            item.data = got.data
+            item.doc_id = hashlib.sha256(got.data).hexdigest()
+            raw = store.dir / "fetched" / f"{item.doc_id}{got.suffix or '.bin'}"
+            raw.parent.mkdir(exist_ok=True)
+            if not raw.exists():
+                tmp = raw.with_name("." + raw.name + ".tmp")
+                tmp.write_bytes(got.data)
+                os.replace(tmp, raw)
+            item.prov.update(got.provenance(), raw_path=str(raw), suffix=got.suffix)
+            return True
 
         def work():
             seen = set()
-            for item, err in plan():
-                if err is not None:
+            for action, item, err in plan():
+                summary.total += 1
+                if action == "error":
                     early_errors.append(err)
-                elif item is not None and (item.doc_id is None or item.doc_id not in seen):
-                    seen.add(item.doc_id)
+                elif action == "skip":
+                    summary.skipped += 1
+                elif action == "dup":
+                    store.add_source(item.doc_id, item.path, "duplicate", 1.0, item.source_row())
+                    sources[item.path] = item.doc_id
+                    summary.duplicates += 1
+                elif item.prov.get("url") and item.data is None and not fetch_item(item):
+                    continue  # the fetch failed: an error row
+                elif item.doc_id is not None and item.doc_id in done:
+                    store.add_source(item.doc_id, item.path, "duplicate", 1.0, item.source_row())
+                    sources[item.path] = item.doc_id
+                    summary.duplicates += 1
+                elif item.doc_id is not None and item.doc_id in seen:
+                    same_bytes.setdefault(item.doc_id, []).append(item)
+                else:
+                    if item.doc_id is not None:
+                        seen.add(item.doc_id)
                     yield item
 
+        provenance: dict = {}
+        last_snapshot = [time.monotonic()]
+
         def on_result(res: dict) -> None:
+            try:
+                _write_result(res)
+                if parquet and time.monotonic() - last_snapshot[0] > SNAPSHOT_SECONDS:
+                    store.export_parquet()  # readers (query, compare) read this while the database is locked
+                    last_snapshot[0] = time.monotonic()
+            except StoreFailed:
+                raise
+            except Exception as exc:  # disk full, read-only, I/O error: stop, keep what was committed
+                raise StoreFailed(store.path, exc, res["path"]) from exc
+            progress.advance(res["ok"])
+
+        def _write_result(res: dict) -> None:
             if res["ok"]:
-                store.write_document(res["out"], res["path"], res.get("seconds", 0.0))
-                summary.done += 1
-                summary.chars += len(res["out"].get("text") or "")
+                out = res["out"]
+                d = out["document"]
+                region = d.get("region") or {}
+                hit = index.find(out.get("text_sha256"), out.get("fingerprint"),
+                                 d.get("year"), region.get("code"))
+                if hit and hit[0] != d["id"]:
+                    store.add_source(hit[0], res["path"], "duplicate", hit[1], provenance.pop(res["path"], None))
+                    summary.duplicates += 1
+                    outcome[d["id"]] = hit[0]
+                else:
+                    store.write_document(out, res["path"], res.get("seconds", 0.0), provenance.pop(res["path"], None))
+                    index.add(d["id"], out.get("text_sha256"), out.get("fingerprint"),
+                              d.get("year"), region.get("code"), d.get("title"))
+                    summary.done += 1
+                    summary.chars += len(out.get("text") or "")
+                    outcome[d["id"]] = d["id"]
+                if res.get("doc_id") and res["doc_id"] != d["id"]:
+                    outcome[res["doc_id"]] = outcome[d["id"]]
             else:
                 store.write_error(res["path"], res.get("doc_id"), res["stage"], res["error_class"], res["message"])
                 summary.failed += 1
                 summary.errors.append(res)
-            progress.advance(res["ok"])
+                if res.get("doc_id"):
+                    outcome[res["doc_id"]] = res
 
+        def with_provenance(items):
+            for item in items:
+                provenance[item.path] = item.source_row()
+                yield item
+
+        failure: Optional[StoreFailed] = None
         try:
             if n_todo == 0:
-                pass
+                for _ in work():  # count the skipped and duplicate inputs
+                    pass
             elif engine == "dask":
-                _run_dask(work(), workers, timeout, scheduler, on_result)
-            elif workers <= 1 or n_todo == 1:
-                _serial(work(), timeout, on_result)
+                _run_dask(with_provenance(work()), workers, timeout, scheduler, on_result)
+            elif (workers <= 1 or n_todo == 1) and not memory_mb:
+                _serial(with_provenance(work()), timeout, on_result)  # no memory limit asked: in this process
             else:
-                _run_processes(work(), workers, timeout, memory_mb, on_result)
+                _run_processes(with_provenance(work()), workers, timeout, memory_mb, on_result)
             for res in early_errors:
                 on_result(res)
+            for doc_id, items in same_bytes.items():  # the same bytes given again in this run
+                got = outcome.get(doc_id)
+                for item in items:
+                    if isinstance(got, str):
+                        store.add_source(got, item.path, "duplicate", 1.0, item.source_row())
+                        summary.duplicates += 1
+                    else:  # its twin failed (or never ran): the same error, a row of its own
+                        res = dict(got) if isinstance(got, dict) else _err(item, "worker", "NotRun", "not extracted")
+                        res["path"] = item.path
+                        store.write_error(item.path, doc_id, res["stage"], res["error_class"], res["message"])
+                        summary.failed += 1
+                        summary.errors.append(res)
+        except StoreFailed as exc:
+            failure = exc
         finally:
             progress.close()
-            if parquet:
-                store.export_parquet()
+            if parquet and failure is None:
+                try:
+                    store.export_parquet()
+                except OSError as exc:
+                    failure = StoreFailed(store.dir / "parquet", exc, None)
+    summary.seconds = time.perf_counter() - t0
+    if failure is not None:
+        failure.summary = summary
+        raise failure
     summary.seconds = time.perf_counter() - t0
     return summary

@@ -8,6 +8,14 @@ Tables (schema version :data:`SCHEMA_VERSION`, recorded in ``meta``):
 ``measures``    ``doc_id``, ``idx`` + the measure fields
 ``indicators``  the standard indicator table (spec/output.md columns) + ``quantity``, ``note``
 ``errors``      one row per input that failed: ``path``, ``doc_id``, ``stage``, ``error_class``, ``message``
+``texts``       ``doc_id``, ``text``: the document text every ``start``/``end`` indexes
+``sentences``   ``doc_id``, ``idx`` (sentence id), ``start``, ``end``, ``text``, ``section``, ``page``
+``document_sources`` every input that gave a document: its own file, and each duplicate of it (same report as
+                another file, format or corpus row), with its provenance (URL, fetch time, HTTP status …)
+
+Quantity and indicator rows carry ``section``, ``sentence`` (the ``sentences.idx``) and ``sentence_text``.
+Version 1 databases are upgraded in place (columns and tables added; their old rows keep NULLs there).
+The meaning of every column: ``docs/data-dictionary.md`` (also ``COMMENT ON COLUMN`` in the database).
 
 Each document is written in one transaction (its child rows, then its ``documents`` row), so a run killed
 at any moment leaves each document either complete or absent; a restart skips the ``doc_id``s present.
@@ -15,14 +23,18 @@ at any moment leaves each document either complete or absent; a restart skips th
 from __future__ import annotations
 
 import json
+import math
 import os
+import time
 from pathlib import Path
 from typing import Optional
 
+from extractor.core import jsonio
 from extractor.output.table import COLUMNS, rows_of
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_NAME = "extractor.duckdb"
+COMMENTS = Path(__file__).resolve().parents[1] / "data" / "batch" / "columns.yaml"
 
 DDL = {
     "meta": "key VARCHAR PRIMARY KEY, value VARCHAR",
@@ -30,52 +42,164 @@ DDL = {
                   "year INTEGER, region VARCHAR, region_code VARCHAR, city VARCHAR, province VARCHAR, "
                   "level VARCHAR, issuers VARCHAR, pages INTEGER, chars BIGINT, n_sections INTEGER, "
                   "n_quantities INTEGER, n_measures INTEGER, n_indicators INTEGER, seconds DOUBLE, "
-                  "meta VARCHAR, extracted_at TIMESTAMP DEFAULT current_timestamp"),
+                  "meta VARCHAR, extracted_at TIMESTAMP DEFAULT current_timestamp, text_sha256 VARCHAR, "
+                  "fingerprint VARCHAR, n_sources INTEGER"),
     "sections": ('doc_id VARCHAR, id VARCHAR, parent VARCHAR, level INTEGER, number VARCHAR, title VARCHAR, '
                  'part VARCHAR, category VARCHAR, "start" BIGINT, "end" BIGINT'),
     "quantities": ('doc_id VARCHAR, idx INTEGER, text VARCHAR, "start" BIGINT, "end" BIGINT, value DOUBLE, '
                    '"max" DOUBLE, unit VARCHAR, qualifier VARCHAR, kind VARCHAR, period VARCHAR, subject VARCHAR, '
-                   'section VARCHAR, page INTEGER'),
+                   'section VARCHAR, page INTEGER, sentence INTEGER, sentence_text VARCHAR, row_id VARCHAR'),
     "measures": ('doc_id VARCHAR, idx INTEGER, text VARCHAR, "start" BIGINT, "end" BIGINT, name VARCHAR, '
                  'type VARCHAR, section VARCHAR, category VARCHAR, part VARCHAR, page INTEGER'),
     "indicators": ('doc_id VARCHAR, source VARCHAR, region_code VARCHAR, region VARCHAR, city VARCHAR, '
                    'province VARCHAR, level VARCHAR, year INTEGER, genre VARCHAR, indicator VARCHAR, '
                    'name_zh VARCHAR, category VARCHAR, value DOUBLE, unit VARCHAR, qualifier VARCHAR, '
                    'period VARCHAR, evidence VARCHAR, page INTEGER, "start" BIGINT, "end" BIGINT, '
-                   'confidence DOUBLE, method VARCHAR, quantity INTEGER, note VARCHAR'),
+                   'confidence DOUBLE, method VARCHAR, quantity INTEGER, note VARCHAR, "max" DOUBLE, section VARCHAR, '
+                   'sentence INTEGER, sentence_text VARCHAR, idx INTEGER, row_id VARCHAR'),
     "errors": ("path VARCHAR, doc_id VARCHAR, stage VARCHAR, error_class VARCHAR, message VARCHAR, "
                "failed_at TIMESTAMP DEFAULT current_timestamp"),
+    "texts": "doc_id VARCHAR PRIMARY KEY, text VARCHAR",
+    "sentences": 'doc_id VARCHAR, idx INTEGER, "start" BIGINT, "end" BIGINT, text VARCHAR, section VARCHAR, page INTEGER',
+    "document_sources": ("doc_id VARCHAR, source VARCHAR, relation VARCHAR, similarity DOUBLE, format VARCHAR, "
+                         "bytes_sha256 VARCHAR, meta VARCHAR, url VARCHAR, fetched_at VARCHAR, http_status INTEGER, "
+                         "content_type VARCHAR, added_at TIMESTAMP DEFAULT current_timestamp, input_id VARCHAR, "
+                         "raw_path VARCHAR"),
 }
-TABLES = ["documents", "sections", "quantities", "measures", "indicators", "errors"]
+TABLES = ["documents", "sections", "quantities", "measures", "indicators", "errors", "texts", "sentences",
+          "document_sources"]
+#: per-document tables (every row has the document's doc_id)
+DOC_TABLES = ("sections", "quantities", "measures", "indicators", "sentences", "texts", "document_sources",
+              "documents")
+TIMESTAMPS = ("extracted_at", "failed_at", "added_at")
 
 
 class Store:
     """The DuckDB database of one batch output folder."""
 
-    def __init__(self, out_dir, read_only: bool = False):
+    def __init__(self, out_dir, read_only: bool = False, wait: float = 0.0, snapshot: bool = True):
+        """``read_only``: for readers (query, compare, show, run's table). While a batch writes to the folder,
+        its database is locked: a reader waits up to ``wait`` seconds for the lock, then reads the Parquet
+        snapshot the batch keeps in ``DIR/parquet/`` (``snapshot``, with a note on stderr: :attr:`note`), else
+        fails with one line saying so."""
         import duckdb
+
+        from extractor.batch.sqlsafe import connect_readonly, database_problem
+        from extractor.core.errors import ExtractorError
         self.dir = Path(out_dir)
         self.path = self.dir / DB_NAME
+        self.note = None
         if read_only:
             if not self.path.exists():
                 from extractor.core.errors import InputNotFound
                 raise InputNotFound(self.path, "no batch database here (run `extractor batch ... --out DIR` first)")
-            self.con = duckdb.connect(str(self.path), read_only=True)
-            return
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(self.path))
-        self._create()
+            deadline = time.monotonic() + max(0.0, float(wait or 0))
+            while True:
+                try:
+                    self.con = connect_readonly(self.path)
+                    return
+                except ExtractorError as exc:
+                    if "lock" not in str(exc.__cause__ or "").lower():
+                        raise
+                    if time.monotonic() < deadline:
+                        time.sleep(0.5)
+                        continue
+                    self._open_snapshot(snapshot, wait)
+                    return
+        if self.dir.exists() and not self.dir.is_dir():
+            raise ExtractorError(self.dir, "--out must be a folder, and this is a file")
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a parent is a file, a read-only file system, no permission
+            raise ExtractorError(self.dir, f"cannot create the output folder: {exc.strerror or exc}") from exc
+        try:
+            self.con = duckdb.connect(str(self.path))
+            self._create()
+        except duckdb.Error as exc:
+            raise ExtractorError(self.path, database_problem(exc)) from exc
+
+    def query(self, sql: str, params=None):
+        """A reading statement's result as a DataFrame (writing statements are refused on every connection)."""
+        import duckdb
+
+        from extractor.batch.sqlsafe import check_read_only
+        from extractor.core.errors import ExtractorError
+        check_read_only(self.con, sql)
+        try:
+            return self.con.execute(sql, params or []).df()
+        except duckdb.Error as exc:
+            raise ExtractorError(None, f"query failed: {str(exc).splitlines()[0]}") from exc
+
+    def _open_snapshot(self, allowed: bool, wait: float) -> None:
+        """An in-memory copy of the Parquet snapshot, or a one-line error when there is none."""
+        import duckdb
+
+        from extractor.batch.sqlsafe import READ_ONLY_CONFIG, quote_literal
+        from extractor.core.errors import ExtractorError
+        pq = self.dir / "parquet"
+        files = {t: pq / f"{t}.parquet" for t in TABLES}
+        if not allowed or not all(f.exists() for t, f in files.items() if t in ("documents", "indicators")):
+            raise ExtractorError(self.dir, "another batch is writing to this folder (its database is locked) and "
+                                           "there is no snapshot in parquet/ yet; wait for it to finish, or use "
+                                           f"--wait SECONDS{' (waited %gs)' % wait if wait else ''}")
+        self.con = duckdb.connect(":memory:")
+        for table, f in files.items():
+            if f.exists():
+                self.con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet({quote_literal(str(f))})")
+            else:
+                self.con.execute(f"CREATE TABLE {table} ({DDL[table]})")
+        self.con.execute(f"CREATE TABLE meta ({DDL['meta']})")
+        for key, value in READ_ONLY_CONFIG.items():  # the same limits as a read-only database connection
+            self.con.execute(f"SET {key} = {str(value).lower()}")
+        import datetime
+        when = datetime.datetime.fromtimestamp(files["documents"].stat().st_mtime).strftime("%H:%M:%S")
+        self.note = (f"note: another batch is writing to {self.dir}; reading its snapshot parquet/ of {when} "
+                     f"({self.count('documents')} documents; --wait SECONDS to wait for the database instead)")
+        import sys
+        print(self.note, file=sys.stderr)
 
     def _create(self) -> None:
+        from extractor.core.errors import ExtractorError
+        existing = {r[0] for r in self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+        version = None
+        if "meta" in existing:
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            version = int(row[0]) if row and str(row[0]).isdigit() else (row[0] if row else None)
+        if version is not None and version != SCHEMA_VERSION and not (isinstance(version, int) and version < SCHEMA_VERSION):
+            raise ExtractorError(self.path, f"database schema version {version}, this extractor writes "
+                                            f"{SCHEMA_VERSION}: use a new --out folder")
         for table, ddl in DDL.items():
             self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({ddl})")
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if row is None:
+            if table in existing:  # an older database: add the columns this version writes
+                have = {r[0] for r in self.con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
+                for name, typ in _typed_cols(table):
+                    if name not in have:
+                        self.con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {typ}')
+        if version is None:
             self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-        elif int(row[0]) != SCHEMA_VERSION:
-            from extractor.core.errors import ExtractorError
-            raise ExtractorError(self.path, f"database schema version {row[0]}, this extractor writes "
-                                            f"{SCHEMA_VERSION}: use a new --out folder")
+        elif version != SCHEMA_VERSION:
+            self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        self._comment()
+
+    def _comment(self) -> None:
+        """``COMMENT ON COLUMN`` for every column described in ``data/batch/columns.yaml``."""
+        from extractor.batch.sqlsafe import quote_ident, quote_literal
+        try:
+            import yaml
+            comments = yaml.safe_load(COMMENTS.read_text(encoding="utf-8")) or {}
+        except (OSError, ValueError):  # pragma: no cover - the package data is missing
+            return
+        for table, cols in comments.items():
+            if table not in DDL:
+                continue
+            names = {n for n, _ in _typed_cols(table)}
+            for col, text in (cols or {}).items():
+                if col == "_table":
+                    self.con.execute(f"COMMENT ON TABLE {table} IS {quote_literal(str(text))}")
+                elif col in names:
+                    self.con.execute(f"COMMENT ON COLUMN {table}.{quote_ident(col)} IS {quote_literal(str(text))}")
 
     # -- reading ------------------------------------------------------------------------------------
     def done_ids(self) -> set:
@@ -88,40 +212,107 @@ class Store:
         return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
     # -- writing ------------------------------------------------------------------------------------
-    def write_document(self, out: dict, path: str, seconds: float = 0.0) -> None:
-        """Write one document's extraction (the JSON of spec/output.md) in one transaction."""
+    def write_document(self, out: dict, path: str, seconds: float = 0.0, source: Optional[dict] = None) -> None:
+        """Write one document's extraction (the JSON of spec/output.md) in one transaction: its rows, its
+        text and sentences, and ``path`` as its first source (``source``: provenance of that input)."""
+        from extractor.batch.dedup import fingerprint, text_key
         doc = out["document"]
         doc_id = doc["id"]
         region = doc.get("region") or {}
+        text = out.get("text") or ""
+        sents = sentence_rows(text, out.get("sections") or [], out.get("page_starts"))
+        starts = [s["start"] for s in sents]
+        quantities = out.get("quantities") or []
+        qrows = []
+        for i, q in enumerate(quantities):
+            k = _sentence_at(starts, sents, q.get("start"))
+            qrows.append(dict(q, doc_id=doc_id, idx=i, sentence=k, sentence_text=sents[k]["text"] if k is not None else None,
+                              row_id=row_id(doc_id, "q", i)))
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
-            for table in ("sections", "quantities", "measures", "indicators", "documents"):
-                con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+            # the same source with other bytes (a corrected file re-batched) is replaced, never kept beside
+            stale = [r[0] for r in con.execute("SELECT doc_id FROM documents WHERE source = ? AND doc_id <> ?",
+                                               [doc.get("source") or path, doc_id]).fetchall()]
+            for old in [doc_id] + stale:
+                for table in DOC_TABLES:
+                    con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [old])
+            con.execute("DELETE FROM document_sources WHERE source = ?", [doc.get("source") or path])
             con.execute("DELETE FROM errors WHERE path = ? OR doc_id = ?", [path, doc_id])
             self._insert("sections", [dict(s, doc_id=doc_id) for s in out.get("sections") or []])
-            self._insert("quantities", [dict(q, doc_id=doc_id, idx=i) for i, q in enumerate(out.get("quantities") or [])])
+            self._insert("quantities", qrows)
             self._insert("measures", [dict(m, doc_id=doc_id, idx=i) for i, m in enumerate(out.get("measures") or [])])
             inds = rows_of(out)
-            for row, ind in zip(inds, out.get("indicators") or []):
-                row["quantity"] = ind.get("quantity")
+            for n, (row, ind) in enumerate(zip(inds, out.get("indicators") or [])):
+                row["idx"], row["row_id"] = n, row_id(doc_id, "i", n)
+                qi = ind.get("quantity")
+                row["quantity"] = qi
                 row["note"] = ind.get("note")
+                q = quantities[qi] if isinstance(qi, int) and 0 <= qi < len(quantities) else None
+                anchor = q.get("start") if q else ind.get("start")
+                k = _sentence_at(starts, sents, anchor)
+                row["sentence"] = k
+                row["sentence_text"] = sents[k]["text"] if k is not None else None
+                row["section"] = ind.get("section") or (q.get("section") if q else None)
+                if q and q.get("max") is not None and ind.get("max") is None and q.get("value"):
+                    row["max"] = float(q["max"]) * float(ind.get("value") or 0) / float(q["value"])
+                else:
+                    row["max"] = ind.get("max")
             self._insert("indicators", inds)
+            self._insert("texts", [{"doc_id": doc_id, "text": text}])
+            self._insert("sentences", [dict(s, doc_id=doc_id) for s in sents])
+            src = dict(source or {})
+            src.setdefault("format", doc.get("format"))
+            if isinstance(src.get("meta"), dict):
+                src["meta"] = jsonio.dumps(src["meta"], default=str)
+            self._insert("document_sources", [dict(src, doc_id=doc_id, source=doc.get("source") or path,
+                                                   relation="original")])
             self._insert("documents", [{
                 "doc_id": doc_id, "source": doc.get("source") or path, "format": doc.get("format"),
                 "title": doc.get("title"), "genre": doc.get("genre"), "year": doc.get("year"),
                 "region": region.get("name"), "region_code": region.get("code"), "city": region.get("city"),
                 "province": region.get("province"), "level": region.get("level"),
                 "issuers": json.dumps(doc.get("issuers") or [], ensure_ascii=False), "pages": doc.get("pages"),
-                "chars": len(out.get("text") or ""), "n_sections": len(out.get("sections") or []),
-                "n_quantities": len(out.get("quantities") or []), "n_measures": len(out.get("measures") or []),
+                "chars": len(text), "n_sections": len(out.get("sections") or []),
+                "n_quantities": len(quantities), "n_measures": len(out.get("measures") or []),
                 "n_indicators": len(out.get("indicators") or []), "seconds": round(seconds, 4),
-                "meta": json.dumps(out.get("meta") or {}, ensure_ascii=False, default=str),
+                "meta": jsonio.dumps(out.get("meta") or {}, default=str),
+                "text_sha256": out.get("text_sha256") or text_key(text),
+                "fingerprint": out.get("fingerprint") or fingerprint(text),
+                "n_sources": 1,
             }])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
+
+    def add_source(self, doc_id: str, path: str, relation: str = "duplicate", similarity: Optional[float] = None,
+                   source: Optional[dict] = None) -> None:
+        """Record ``path`` as another source of the stored document ``doc_id`` (a duplicate of it)."""
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("DELETE FROM document_sources WHERE doc_id = ? AND source = ?", [doc_id, path])
+            con.execute("DELETE FROM errors WHERE path = ?", [path])
+            row = dict(source or {}, doc_id=doc_id, source=path, relation=relation, similarity=similarity)
+            if isinstance(row.get("meta"), dict):
+                row["meta"] = jsonio.dumps(row["meta"], default=str)
+            self._insert("document_sources", [row])
+            con.execute("UPDATE documents SET n_sources = (SELECT count(*) FROM document_sources s "
+                        "WHERE s.doc_id = documents.doc_id) WHERE doc_id = ?", [doc_id])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def sources(self) -> dict:
+        """``{source: input_id}`` of every recorded source (the sha256 of its bytes or text when it was read)."""
+        return {r[0]: r[1] for r in self.con.execute("SELECT source, input_id FROM document_sources").fetchall()}
+
+    def fingerprints(self) -> list:
+        """``(doc_id, text_sha256, fingerprint, year, region_code, title)`` of every stored document."""
+        return self.con.execute("SELECT doc_id, text_sha256, fingerprint, year, region_code, title "
+                                "FROM documents").fetchall()
 
     def write_error(self, path: str, doc_id: Optional[str], stage: str, error_class: str, message: str) -> None:
         con = self.con
@@ -140,7 +331,7 @@ class Store:
         if not rows:
             return
         import pyarrow as pa
-        cols = [(name, typ) for name, typ in _typed_cols(table) if name not in ("extracted_at", "failed_at")]
+        cols = [(name, typ) for name, typ in _typed_cols(table) if name not in TIMESTAMPS]
         arrays = {name: pa.array([_cell(r.get(name), typ) for r in rows], type=_ARROW[typ]()) for name, typ in cols}
         self.con.register("_rows", pa.table(arrays))
         try:
@@ -151,15 +342,36 @@ class Store:
 
     # -- export -------------------------------------------------------------------------------------
     def export_parquet(self) -> Path:
-        """Parquet files of every table in ``DIR/parquet/`` (each written to a temp file, then renamed)."""
+        """Parquet files of every table in ``DIR/parquet/`` (each written to a temp file, then renamed).
+
+        Rows stream from DuckDB as Arrow batches into pyarrow's writer: no path is ever part of an SQL string.
+        """
         pq = self.dir / "parquet"
         pq.mkdir(exist_ok=True)
+        cur = self.con.cursor()  # its own connection: a caller's unfinished result does not block the stream
+        try:
+            self._export_tables(cur, pq)
+        finally:
+            cur.close()
+        return pq
+
+    def _export_tables(self, cur, pq: Path) -> None:
+        import pyarrow.parquet as papq
         for table in TABLES:
             final = pq / f"{table}.parquet"
             tmp = pq / f".{table}.parquet.tmp"
-            self.con.execute(f"COPY (SELECT * FROM {table} ORDER BY ALL) TO '{tmp}' (FORMAT PARQUET)")
+            rel = cur.sql(f"SELECT * FROM {table} ORDER BY ALL")
+            reader = rel.to_arrow_reader(65536) if hasattr(rel, "to_arrow_reader") else rel.fetch_arrow_reader(65536)
+            try:
+                with papq.ParquetWriter(str(tmp), reader.schema) as writer:
+                    for batch in reader:
+                        writer.write_batch(batch)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+            finally:
+                reader.close()  # the connection takes no other statement while a stream is open
             os.replace(tmp, final)
-        return pq
 
     def indicator_frame(self):
         import pandas as pd
@@ -177,6 +389,41 @@ class Store:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def sentence_rows(text: str, sections: list, page_starts=None) -> list[dict]:
+    """The sentences of ``text`` with their innermost section and page (rows of the ``sentences`` table)."""
+    import bisect
+
+    from extractor.stages.sentences import split
+    spans = sorted(((s.get("start") or 0, s.get("end") or 0, s.get("level") or 0, s.get("id")) for s in sections),
+                   key=lambda t: (t[0], t[2]))
+    rows = []
+    for i, (a, b) in enumerate(split(text)):
+        sec = None
+        for s0, e0, lvl, sid in spans:
+            if s0 > a:
+                break
+            if a < e0:
+                sec = sid  # later (deeper or later-starting) sections that contain it win
+        page = bisect.bisect_right(page_starts, a) if page_starts else None
+        rows.append({"idx": i, "start": a, "end": b, "text": text[a:b], "section": sec, "page": page or None})
+    return rows
+
+
+def row_id(doc_id: str, kind: str, idx: int) -> str:
+    """The id ``extractor show`` takes: 12 characters of the doc_id, ``:``, ``i`` (indicator) or ``q``
+    (quantity) and the row's position in the document (``3f9a1c07d2be:i4``)."""
+    return f"{doc_id[:12]}:{kind}{idx}"
+
+
+def _sentence_at(starts: list, sents: list, offset) -> Optional[int]:
+    """Index of the sentence containing ``offset`` (the nearest one before it when between sentences)."""
+    import bisect
+    if offset is None or not starts:
+        return None
+    k = bisect.bisect_right(starts, int(offset)) - 1
+    return max(k, 0)
 
 
 def _typed_cols(table: str) -> list[tuple[str, str]]:
@@ -207,11 +454,12 @@ def _cell(v, typ: str = "VARCHAR"):
     if v is None:
         return None
     if isinstance(v, (dict, list)):
-        return json.dumps(v, ensure_ascii=False)
+        return jsonio.dumps(v)
     if typ == "VARCHAR" and not isinstance(v, str):
         return str(v)
     if typ in ("INTEGER", "BIGINT"):
         return int(v)
     if typ == "DOUBLE":
-        return float(v)
+        v = float(v)
+        return v if math.isfinite(v) else None
     return v

@@ -1,6 +1,8 @@
 """``extractor review PATH [-o review.html]``: the review page of one report (self-contained HTML)."""
 from __future__ import annotations
 
+from extractor.commands._options import add_limit_flags, add_settings_flags, extract_limited
+
 import json
 import sys
 from pathlib import Path
@@ -18,7 +20,8 @@ def register(sub) -> None:
     p.add_argument("path", help="the report file (text, Markdown, PDF, HTML, Word) or a JSON from `extractor extract`")
     p.add_argument("-o", "--output", help="the HTML file to write (default: <name>.review.html in the current "
                                           "directory; '-' for standard output)")
-    p.add_argument("--password", help="password of an encrypted PDF")
+    add_settings_flags(p)
+    add_limit_flags(p)
     p.add_argument("--title", help="page title (default: the report's title)")
     p.add_argument("--debug", action="store_true", help="show full tracebacks")
     p.set_defaults(func=run)
@@ -28,8 +31,11 @@ def load_report_json(path: Path):
     """The JSON dict of ``extractor extract`` at ``path``, or None when the file is not such a JSON."""
     if path.suffix.lower() != ".json":
         return None
+    from extractor.core import jsonio
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = jsonio.loads(path.read_text(encoding="utf-8-sig"))
+    except jsonio.NonFinite as exc:
+        raise CorruptDocument(path, f"not valid extractor JSON: {exc}") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CorruptDocument(path, f"not a valid JSON file ({exc.__class__.__name__}: {exc})") from exc
     if not isinstance(data, dict) or not str(data.get("schema", "")).startswith("extractor/") \
@@ -42,10 +48,12 @@ def load_report_json(path: Path):
 def run(args) -> int:
     from extractor.output.viz import render_html
     path = Path(args.path)
-    report = load_report_json(path) if path.is_file() else None
-    if report is None:
-        from extractor.pipeline import extract
-        report = extract(args.path, password=args.password)
+    data = load_report_json(path) if path.is_file() else None
+    if data is not None:
+        from extractor.output.report import Report
+        report = Report.from_dict(data)  # JSON is converted at the edge; the page is drawn from a Report
+    else:
+        report = extract_limited(args)
     page = render_html(report, title=args.title)
     if args.output == "-":
         sys.stdout.write(page)
@@ -54,3 +62,4 @@ def run(args) -> int:
     out.write_text(page, encoding="utf-8")
     print(f"wrote {out}", file=sys.stderr)
     return 0
+

@@ -5,6 +5,16 @@ and a batch run records ``exc.stage``, the class name and the message in its ``e
 """
 from __future__ import annotations
 
+import re
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(s: str) -> str:
+    """``s`` with control characters (newlines in file names, escape sequences) written as ``\\n``, ``\\x1b``…,
+    so that a message is always one line and cannot forge another log line or drive the terminal."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), s)
+
 
 class ExtractorError(Exception):
     """A problem with one input that the user can act on."""
@@ -13,8 +23,18 @@ class ExtractorError(Exception):
 
     def __init__(self, path, cause: str):
         self.path = str(path) if path is not None else None
-        self.cause = cause
-        super().__init__(f"{self.path}: {cause}" if self.path else cause)
+        self.cause = one_line(str(cause))
+        super().__init__(f"{one_line(self.path)}: {self.cause}" if self.path else self.cause)
+
+    def __reduce__(self):  # picklable across processes whatever a subclass's __init__ takes
+        return _rebuild, (type(self), self.args, self.__dict__)
+
+
+def _rebuild(cls, args, state):
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, *args)
+    exc.__dict__.update(state)
+    return exc
 
 
 class InputNotFound(ExtractorError):
@@ -51,6 +71,10 @@ class NoTextLayer(ExtractorError):
 
 class DocumentTooLarge(ExtractorError):
     pass
+
+
+class LimitExceeded(ExtractorError):
+    """A resource limit (size, decompressed size, time, memory) was reached; the message names the option."""
 
 
 class StageError(ExtractorError):

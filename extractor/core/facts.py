@@ -5,8 +5,37 @@ Stages may add fields; the JSON keeps the spec's field names and order first.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Optional
+import copy
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any, Optional
+
+
+_ATOMS = (str, int, float, bool, type(None))
+_FIELDS: dict = {}
+
+
+def _plain(v: Any) -> Any:
+    """What :func:`dataclasses.asdict` makes of one value, without its deep copies of strings and numbers."""
+    if isinstance(v, _ATOMS):
+        return v
+    if isinstance(v, list):
+        return [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {_plain(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, tuple):
+        items = [_plain(x) for x in v]
+        return type(v)(*items) if hasattr(v, "_fields") else type(v)(items)
+    if is_dataclass(v) and not isinstance(v, type):
+        return asdict(v)
+    return copy.deepcopy(v)
+
+
+def asdict(obj: Any) -> dict:
+    """:func:`dataclasses.asdict` (same result), several times faster on the facts of a long document."""
+    names = _FIELDS.get(type(obj))
+    if names is None:
+        names = _FIELDS[type(obj)] = tuple(f.name for f in fields(obj))
+    return {n: _plain(getattr(obj, n)) for n in names}
 
 
 @dataclass
@@ -106,3 +135,18 @@ class IndicatorValue:
         if isinstance(v, float) and v.is_integer():
             d["value"] = int(v)
         return d
+
+
+def as_dict(item: Any) -> dict:
+    """The JSON dict of a fact (``to_dict()``), or the dict itself."""
+    if isinstance(item, dict):
+        return item
+    if hasattr(item, "to_dict"):
+        return item.to_dict()
+    raise TypeError(f"cannot serialise {type(item).__name__}")
+
+
+def from_dict(cls, data: dict):
+    """A fact of class ``cls`` from its JSON dict (keys the class does not know are dropped)."""
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names})

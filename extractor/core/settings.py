@@ -19,6 +19,7 @@ from typing import Mapping, Optional
 #: environment variable → settings field (the only place the environment is read)
 ENV = {
     "EXTRACTOR_MAX_BYTES": "max_bytes",
+    "EXTRACTOR_MAX_INFLATED": "max_inflated",
     "EXTRACTOR_MODELS": "models_dir",
     "EXTRACTOR_NO_MODELS": "use_models",
     "EXTRACTOR_PDF_ENGINE": "pdf_engine",
@@ -37,6 +38,7 @@ class Settings:
     pdf_engine: str = "pdfium"  # pdfium | pdfplumber
     ocr: str = "auto"  # auto (pages with no or almost no text) | always | never
     max_bytes: int = 200 * 1024 * 1024  # larger input files are refused
+    max_inflated: int = 512 * 1024 * 1024  # largest inflated .docx (all entries) or PDF stream (bombs refused)
     timeout: Optional[float] = None  # wall-time limit of one extraction, seconds (None: no limit)
     memory_mb: Optional[int] = None  # memory limit of one extraction (a worker's address space)
     password: Optional[str] = None  # of an encrypted PDF
@@ -50,7 +52,7 @@ class Settings:
 def _coerce(field: str, raw: str):
     if field == "use_models":
         return not raw or raw.lower() in ("0", "false", "no")  # EXTRACTOR_NO_MODELS=1 → use_models False
-    if field in ("max_bytes", "memory_mb"):
+    if field in ("max_bytes", "max_inflated", "memory_mb"):
         return int(raw)
     if field == "timeout":
         return float(raw)
@@ -71,3 +73,12 @@ def from_env(environ: Optional[Mapping[str, str]] = None, **overrides) -> Settin
 
 
 DEFAULT = Settings()
+
+
+def export(**fields) -> None:
+    """Hand settings to worker processes that build theirs with :func:`from_env` (a batch's workers):
+    set the ``EXTRACTOR_*`` variable of each field given (``None`` leaves it alone)."""
+    var_of = {field: var for var, field in ENV.items()}
+    for field, value in fields.items():
+        if value is not None:
+            os.environ[var_of[field]] = str(value)

@@ -20,12 +20,20 @@ aliases / patterns) plus a test row in ``tests/cases/indicators.yaml``. Fields o
   ``{斤: 0.0005}`` for 吨); ``kinds``: quantity kinds accepted besides ``kind``.
 - ``sum_parts``: a total stated only as its parts (一级站3处、二级站5处…) is one row, the sum.
 - ``extends`` (catalogue level): inherit every indicator of another catalogue file.
+
+Catalogues and indicators are immutable: :meth:`Catalogue.with_indicator` / :meth:`Catalogue.without` /
+:meth:`Indicator.replace` return new objects, and ``extractor.extract(path, catalogue=cat)`` uses one::
+
+    new = extractor.Indicator(id="custom.x", name_zh="便民联系点", unit="个", kind="count", aliases=["便民联系点"])
+    report = extractor.extract("report.txt", catalogue=extractor.catalogue("fazhi").with_indicator(new))
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from pathlib import Path
 from typing import Optional
 
@@ -37,7 +45,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "catalogues"
 GENRE_CATALOGUE = {"fazhi": "fazhi", "gongzuo": "gongzuo", "gongbao": "gongbao"}
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class Indicator:
     id: str
     name_zh: str
@@ -55,6 +63,23 @@ class Indicator:
     examples: list = field(default_factory=list)
     added: bool = False
     notes: Optional[str] = None
+
+    def __post_init__(self):  # lists become tuples, so that an indicator cannot be edited in place
+        for name in ("aliases", "patterns", "exclude", "kinds", "examples"):
+            object.__setattr__(self, name, tuple(getattr(self, name) or ()))
+        object.__setattr__(self, "accept_units", MappingProxyType(dict(self.accept_units or {})))
+
+    def replace(self, **changes) -> "Indicator":
+        """A new indicator with ``changes`` (``ind.replace(aliases=[*ind.aliases, "新说法"])``)."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        """The entry as in the catalogue file (lists and a dict)."""
+        out = {}
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            out[f.name] = dict(v) if isinstance(v, MappingProxyType) else list(v) if isinstance(v, tuple) else v
+        return out
 
     @functools.cached_property
     def compiled(self) -> list:
@@ -86,21 +111,45 @@ QMARK = "\ue000"  # stands for the quantity inside a context string
 
 
 class Catalogue:
-    """A named list of :class:`Indicator` (``cat[id]``, ``for ind in cat``, ``cat.frame()``)."""
+    """A named, immutable list of :class:`Indicator` (``cat[id]``, ``for ind in cat``, ``cat.frame()``).
+
+    Ids are unique. Change a catalogue by making a new one: :meth:`with_indicator`, :meth:`without`."""
+
+    __slots__ = ("name", "meta", "categories", "indicators", "candidates", "_index")
 
     def __init__(self, name: str, meta: dict, categories: list, indicators: list, candidates: Optional[list] = None):
-        self.name = name
-        self.meta = meta
-        self.categories = categories
-        self.indicators = indicators
-        self.candidates = candidates or []
-        self._by_id = {i.id: i for i in indicators}
+        inds = tuple(indicators)
+        index = {}
+        for i in inds:
+            if i.id in index:
+                raise ValueError(f"catalogue {name}: indicator id {i.id!r} appears twice")
+            index[i.id] = i
+        for k, v in (("name", name), ("meta", MappingProxyType(dict(meta or {}))),
+                     ("categories", tuple(MappingProxyType(dict(c)) for c in categories or ())),
+                     ("indicators", inds), ("candidates", tuple(candidates or ())),
+                     ("_index", MappingProxyType(index))):
+            object.__setattr__(self, k, v)
+
+    def __setattr__(self, key, value):
+        raise AttributeError(f"a Catalogue is immutable (use with_indicator / without): cannot set {key}")
+
+    def with_indicator(self, indicator: Indicator, name: Optional[str] = None) -> "Catalogue":
+        """A new catalogue with ``indicator`` added (or replacing the indicator of the same id)."""
+        inds = [i for i in self.indicators if i.id != indicator.id] + [indicator]
+        return Catalogue(name or self.name, dict(self.meta), list(self.categories), inds, list(self.candidates))
+
+    def without(self, indicator_id: str, name: Optional[str] = None) -> "Catalogue":
+        """A new catalogue without the indicator ``indicator_id``."""
+        if indicator_id not in self._index:
+            raise KeyError(indicator_id)
+        inds = [i for i in self.indicators if i.id != indicator_id]
+        return Catalogue(name or self.name, dict(self.meta), list(self.categories), inds, list(self.candidates))
 
     def __getitem__(self, key: str) -> Indicator:
-        return self._by_id[key]
+        return self._index[key]
 
     def __contains__(self, key: str) -> bool:
-        return key in self._by_id
+        return key in self._index
 
     def __iter__(self):
         return iter(self.indicators)
@@ -119,7 +168,7 @@ class Catalogue:
         """The catalogue as a pandas DataFrame, one row per indicator."""
         import pandas as pd
         cols = ["id", "name_zh", "unit", "kind", "category", "aliases", "patterns", "exclude", "accept_units", "added"]
-        return pd.DataFrame([{c: getattr(i, c) for c in cols} for i in self.indicators], columns=cols)
+        return pd.DataFrame([{c: i.to_dict()[c] for c in cols} for i in self.indicators], columns=cols)
 
     def _repr_html_(self) -> str:
         return self.frame()._repr_html_()
@@ -138,15 +187,16 @@ def _read(name: str) -> dict:
 
 @functools.lru_cache(maxsize=None)
 def catalogue(name: str = "fazhi") -> Catalogue:
-    """The catalogue ``name`` (``fazhi``, ``gongzuo``, ``gongbao``, ``economy``)."""
+    """The catalogue ``name`` (``fazhi``, ``gongzuo``, ``gongbao``, ``economy``); cached, and immutable, so
+    sharing it is safe."""
     raw = _read(name)
     meta = dict(raw.get("catalogue") or {})
     rows: list = []
     cats: list = list(raw.get("categories") or [])
     if meta.get("extends"):
         base = catalogue(meta["extends"])
-        rows = [dict(i.__dict__) for i in base.indicators]
-        cats = cats or base.categories
+        rows = [i.to_dict() for i in base.indicators]
+        cats = cats or [dict(c) for c in base.categories]
     for r in raw.get("indicators") or []:
         rows = [x for x in rows if x["id"] != r["id"]] + [dict(r)]
     fields = set(Indicator.__dataclass_fields__)

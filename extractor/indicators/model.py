@@ -1,7 +1,7 @@
 """The indicator classifier: proposes a catalogue indicator for a quantity the catalogue's rules leave unmapped.
 
 One model per catalogue family — ``indicator_fazhi`` and ``indicator_economy`` — trained by
-:mod:`extractor.learn.indicator_data` (``extractor train`` fits them, writes ``models/<name>/model.skops`` and a card).
+:mod:`extractor.learn.indicator_data` (``extractor train`` fits them, writes ``extractor/data/models/<name>/`` with a card).
 Input: the text before the quantity in its clause, the quantity as ``<Q:unit:kind>`` and a few characters
 after it, digits folded (:func:`context_text`). Labels: an indicator id or ``none``.
 
@@ -33,10 +33,10 @@ def _fold(s: str) -> str:
     return re.sub(r"\d+(?:\.\d+)?", "0", s)
 
 
-def predict(catalogue_name: str, texts: list) -> Optional[list]:
-    """(label, probability) per text, or None when the model is not trained."""
+def predict(catalogue_name: str, texts: list, settings=None) -> Optional[list]:
+    """(label, probability) per text, or None when the model is not trained (or ``settings`` say rules only)."""
     name = FAMILIES.get(catalogue_name)
-    model = models.get(name) if name else None
+    model = models.get(name, settings) if name else None
     if model is None or not texts:
         return None
     probs = model.predict_proba(texts)

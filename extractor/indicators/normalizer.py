@@ -33,20 +33,35 @@ import yaml
 from extractor.indicators.catalogue import QMARK, Catalogue, Indicator, for_genre
 from extractor.core.document import Document
 from extractor.core.facts import IndicatorValue
+from extractor.stages.index import SectionIndex
+from extractor.text.sentences import bounds as sentence_bounds
 
-SENT_END = "。；;！？!?\n"
-CLAUSE_END = SENT_END + "，,：:"
-DISTRIBUTE = re.compile(r"(?:均|都|全部|分别)(?:为|达到?|实现|保持在?|超过|在)\s*$")
-CHANGE_ONLY = re.compile(r"^[\s、，,（(]*(?:增加值|增速|总额|收入)?(?:同比|比上年|较上年|比去年|按可比价格计算)?\s*(?:实际|名义|年均)?(?:增长|增加|下降|减少|提高|上升|回落|降低)\s*$")
-LEVEL_ONLY = re.compile(r"^[\s、，,]*(?:总量|规模)?(?:达到|达|突破|迈上|为|实现|增至|提高到|提高至|提升至|提升到|增加到|增长到|跃升至|跃升到|超过|首次突破|稳定在)\s*(?:20\d\d年的?)?\s*$")
-MODIFIER = re.compile(r"^\s*的?(?:县|市|区|城市|企业|项目|园区|集群|产业|强县|大县|级)")  # 超千亿元县: a size class
-START_POINT = re.compile(r"(?:从|由)(?:20\d\d年的?)?\s*$")
-CUMULATIVE_CUE = re.compile(r"年均|五年来|这五年|“十四五”时期|十四五以来|较“十三五”末|累计|比20\d\d年")
-TARGET_WORDS = re.compile(r"力争|争取|确保|将|计划|拟|目标")
-PARA_CUMULATIVE_CUE = re.compile(r"这五年|五年来|年均")
-ONE_YEAR_CUE = re.compile(r"一年来|过去一年|去年|20\d\d年[，,]|全年")
-TARGET_CUE = re.compile(r"十五五|到20[3-9]\d年|预期目标|目标是|力争|左右$")
 SCOPE_FILE = Path(__file__).resolve().parents[1] / "data" / "indicators" / "scope.yaml"
+VOCABULARY_FILE = Path(__file__).resolve().parents[1] / "data" / "indicators" / "normalizer.yaml"
+
+
+@functools.lru_cache(maxsize=1)
+def vocabulary() -> dict:
+    """Patterns, period cues, five-year plans and confidences of ``data/indicators/normalizer.yaml``."""
+    return yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
+
+
+_V = vocabulary()
+DISTRIBUTE = re.compile(_V["patterns"]["distribute"])
+CHANGE_ONLY = re.compile(_V["patterns"]["change_only"])
+LEVEL_ONLY = re.compile(_V["patterns"]["level_only"])
+MODIFIER = re.compile(_V["patterns"]["modifier"])  # 超千亿元县: a size class
+START_POINT = re.compile(_V["patterns"]["start_point"])
+TARGET_WORDS = re.compile(_V["patterns"]["target_words"])
+CUMULATIVE_CUE = re.compile(_V["periods"]["cumulative"])
+PARA_CUMULATIVE_CUE = re.compile(_V["periods"]["paragraph_cumulative"])
+ONE_YEAR_CUE = re.compile(_V["periods"]["one_year"])
+TARGET_CUE = re.compile(_V["periods"]["target"])
+PLAN_NOW, PLAN_NEXT = _V["five_year_plans"]["current"], _V["five_year_plans"]["next"]
+PLAN_YEARS = int(_V["five_year_plans"]["next_offset_years"])
+OWN_LEVEL = tuple(_V["own_level_words"])
+CONFIDENCE = dict(_V["confidence"])
+LOW_CONFIDENCE = float(_V["low_confidence"])
 
 
 @functools.lru_cache(maxsize=1)
@@ -55,7 +70,7 @@ def above_scope() -> dict:
     data = yaml.safe_load(SCOPE_FILE.read_text(encoding="utf-8"))
     return {level: tuple(words) for level, words in data["above_scope"].items()}
 
-MODEL_MIN_CONFIDENCE = 0.6
+MODEL_MIN_CONFIDENCE = float(_V["model_min_confidence"])
 
 
 @dataclass
@@ -90,10 +105,7 @@ def _contexts(work: str, spans: list[tuple[int, int]]) -> list[_Ctx]:
     res: dict = {}
     for i in order:
         ws, we = spans[i]
-        ss = max(work.rfind(c, 0, ws) for c in SENT_END) + 1
-        se = min([p for p in (work.find(c, we) for c in SENT_END) if p >= 0] or [len(work)])
-        cs = max(work.rfind(c, 0, ws) for c in CLAUSE_END) + 1
-        ce = min([p for p in (work.find(c, we) for c in CLAUSE_END) if p >= 0] or [len(work)])
+        ss, se, cs, ce = sentence_bounds(work, ws, we)
         item = max(cs, prev_end_in_clause.get(cs, cs))
         prev_end_in_clause[cs] = we
         res[i] = _Ctx(ws, we, ss, se, cs, ce, item)
@@ -224,8 +236,8 @@ def _distribute(cat: Catalogue, work: str, c: _Ctx, q, qi: int) -> list[_Cand]:
     return out
 
 
-RESPECTIVELY = re.compile(r"^(?P<subj>.+?)(?:年均)?分别(?:实际)?(?:增长|增加|达到|达|为|提高|下降|减少)?\s*$")
-RUN_JOIN = re.compile(r"^[\s、和及与,，]*$")
+RESPECTIVELY = re.compile(_V["patterns"]["respectively"])
+RUN_JOIN = re.compile(_V["patterns"]["run_join"])
 
 
 def _expand_subjects(text: str) -> list[str]:
@@ -285,8 +297,8 @@ def _period_year(q, part: Optional[str], genre: Optional[str], year: Optional[in
     (plans → target)."""
     period = q.period or "actual"
     if genre == "gongzuo":
-        if any("十五五" in t and "十四五" not in t for t in titles.split(" / ")):
-            sentence = "十五五 " + sentence
+        if any(PLAN_NEXT in t and PLAN_NOW not in t for t in titles.split(" / ")):
+            sentence = PLAN_NEXT + " " + sentence
         if TARGET_CUE.search(sentence):
             period = "target"
         elif CUMULATIVE_CUE.search(sentence) or (PARA_CUMULATIVE_CUE.search(paragraph)
@@ -301,31 +313,10 @@ def _period_year(q, part: Optional[str], genre: Optional[str], year: Optional[in
         later = [y for y in ys if year is None or y > year]
         if year and ("今年" in sentence or (year + 1) in later):
             later = [year + 1]
-        elif not later and year and "十五五" in sentence:
-            later = [year + 5]
+        elif not later and year and PLAN_NEXT in sentence:
+            later = [year + PLAN_YEARS]
         return period, (later[-1] if later else (year + 1 if year else None))
     return period, year
-
-
-def _section_of(sections: list, offset: int):
-    best = None
-    for s in sections or []:
-        if s.start <= offset < s.end and (best is None or s.level >= best.level):
-            best = s
-    return best
-
-
-def _titles(sections: list, offset: int) -> str:
-    """The titles of the sections enclosing ``offset`` (outermost first)."""
-    return " / ".join(s.title or "" for s in sorted((s for s in sections or [] if s.start <= offset < s.end),
-                                                     key=lambda s: s.level))
-
-
-def _part_of(sections: list, offset: int) -> Optional[str]:
-    s = _section_of(sections, offset)
-    while s is not None and s.part is None and s.parent is not None:
-        s = next((x for x in sections if x.id == s.parent), None)
-    return s.part if s is not None else None
 
 
 def candidates_for(cat: Catalogue, work: str, c: _Ctx, q, qi: int, category: Optional[str], economy: bool) -> list[_Cand]:
@@ -374,9 +365,14 @@ def _out_of_scope(work: str, c: _Ctx, level: Optional[str]) -> Optional[str]:
     return next((w for w in words if w in item), None)
 
 
-def map_indicators(doc: Document, meta: dict, sections: list, quantities: list, use_model: bool = True) -> list:
+def map_indicators(doc: Document, meta: dict, sections, quantities: list, use_model: bool = True,
+                   settings=None) -> list:
+    """Indicator rows of one document; ``sections`` a list or a :class:`SectionIndex`; ``settings.catalogue``
+    (when set) replaces the genre's catalogue, ``settings.use_models=False`` keeps to the rules."""
     genre = (meta or {}).get("genre")
-    cat = for_genre(genre)
+    cat = getattr(settings, "catalogue", None) or for_genre(genre)
+    use_model = use_model and getattr(settings, "use_models", True)
+    index = SectionIndex.of(sections)
     if cat is None or not quantities:
         return []
     year = (meta or {}).get("year")
@@ -389,7 +385,7 @@ def map_indicators(doc: Document, meta: dict, sections: list, quantities: list, 
     unmapped: list[int] = []
     resp = _respectively(cat, work, ctxs, quantities)
     for qi, (q, c) in enumerate(zip(quantities, ctxs)):
-        part = _part_of(sections, q.start)
+        part = index.part_at(q.start)
         if genre == "fazhi" and part in ("plans", "shortcomings"):
             continue
         if genre == "fazhi" and q.period == "target" and TARGET_WORDS.search(work[c.sent_start:c.ws]):
@@ -403,7 +399,7 @@ def map_indicators(doc: Document, meta: dict, sections: list, quantities: list, 
         if qi in resp:
             chosen.append(resp[qi])
             continue
-        sec = _section_of(sections, q.start)
+        sec = index.section_at(q.start)
         cands = candidates_for(cat, work, c, q, qi, sec.category if sec else None, economy)
         if not cands:
             unmapped.append(qi)
@@ -413,24 +409,24 @@ def map_indicators(doc: Document, meta: dict, sections: list, quantities: list, 
         else:
             chosen.append(cands[0])
     if use_model and unmapped:
-        chosen.extend(_model_candidates(cat, doc, work, quantities, ctxs, unmapped))
+        chosen.extend(_model_candidates(cat, doc, work, quantities, ctxs, unmapped, settings))
     chosen = _sum_parts(chosen, quantities, ctxs)
     rows = []
     for cand in chosen:
         q = quantities[cand.qi]
         c = ctxs[cand.qi]
-        part = _part_of(sections, q.start)
+        part = index.part_at(q.start)
         para = work[work.rfind("\n", 0, c.ws) + 1: (work.find("\n", c.we) + 1 or len(work) + 1) - 1]
         para_left = work[work.rfind("\n", 0, c.ws) + 1:c.ws]
-        period, y = _period_year(q, part, genre, year, work[c.sent_start:c.ws], para, _titles(sections, q.start), para_left)
+        period, y = _period_year(q, part, genre, year, work[c.sent_start:c.ws], para, index.titles_at(q.start), para_left)
         a, b = cand.span
         s, e = doc.working.to_source(min(a, c.ws), max(b, c.we))
         s, e = min(s, q.start), max(e, q.end)
         value = cand.value if cand.parts else q.value * cand.factor
         unit = cand.ind.unit if (cand.factor != 1.0 or (q.unit or "") == cand.ind.unit or cand.parts) else q.unit
-        if "本级" in work[c.item_start:c.ws] and not cand.why:
+        if any(w in work[c.item_start:c.ws] for w in OWN_LEVEL) and not cand.why:
             cand.why = "scope: 本级 (the government itself, not the whole jurisdiction)"
-        conf = {"q": 0.97, "left": 0.93, "share": 0.9, "right": 0.85, "carry": 0.8, "sum": 0.85}.get(cand.side, 0.7)
+        conf = CONFIDENCE.get(cand.side, CONFIDENCE["other"])
         if cand.side == "model":
             conf = round(cand.score, 3)
         rows.append(IndicatorValue(
@@ -500,13 +496,14 @@ def _one_per(rows: list[IndicatorValue], chosen: list[_Cand], key_fields: list, 
     return out
 
 
-def _model_candidates(cat: Catalogue, doc: Document, work: str, quantities: list, ctxs: list, unmapped: list) -> list[_Cand]:
+def _model_candidates(cat: Catalogue, doc: Document, work: str, quantities: list, ctxs: list, unmapped: list,
+                      settings=None) -> list[_Cand]:
     try:
         from extractor.indicators import model as indicator_model
     except ImportError:  # pragma: no cover
         return []
     texts = [indicator_model.context_text(work, ctxs[i].sent_start, ctxs[i].ws, ctxs[i].we, quantities[i]) for i in unmapped]
-    preds = indicator_model.predict(cat.name, texts)
+    preds = indicator_model.predict(cat.name, texts) if settings is None else indicator_model.predict(cat.name, texts, settings)
     if not preds:
         return []
     out = []

@@ -65,8 +65,8 @@ def _fallback_text(html: str) -> tuple[Optional[str], str]:
     """Plain lxml text of <body> when trafilatura finds no main content (very short pages)."""
     import lxml.html
     _, drop_tags = _rules()
-    try:
-        tree = lxml.html.fromstring(html)
+    try:  # huge_tree: pages nested deeper than libxml2's default 256 levels keep their text
+        tree = lxml.html.fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True))
     except Exception:
         return None, ""
     for bad in tree.xpath("|".join(f"//{t}" for t in drop_tags)):

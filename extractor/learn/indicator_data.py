@@ -17,7 +17,7 @@ from pathlib import Path
 
 from extractor.indicators.catalogue import catalogue
 from extractor.indicators.model import _fold, context_text
-from extractor.ml import models
+from extractor.learn import registry as models
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,8 +39,8 @@ def _catalogue_rows(name: str) -> tuple[list, list]:
 
 def _zhoucun_rows() -> tuple[list, list]:
     """The Zhoucun sample's quantities with their gold ids (``none`` where the gold has none)."""
-    from extractor.learn.training import SHARED
-    gold_path = SHARED / "corpora" / "dev" / "gold" / "zhoucun-2023.json"
+    from extractor.learn import training
+    gold_path = training.SHARED / "corpora" / "dev" / "gold" / "zhoucun-2023.json"
     sample = ROOT / "corpora" / "sample" / "zhoucun-2023.txt"
     if not gold_path.is_file() or not sample.is_file():
         return [], []

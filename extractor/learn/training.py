@@ -1,4 +1,4 @@
-"""The project's trained models and their data loaders (registered with :mod:`extractor.models`).
+"""The project's trained models and their data loaders (registered with :mod:`extractor.learn.registry`).
 
 Annotations live in ``corpora/annotations/`` (see its README):
 
@@ -21,15 +21,23 @@ import hashlib
 import io
 import json
 import logging
-import os
 from pathlib import Path
 from typing import Optional
 
-from extractor.ml import models
-from extractor.ml.models import ANNOTATIONS, ROOT
+from extractor.core import settings
+from extractor.learn import registry as models
+from extractor.learn.registry import ANNOTATIONS, ROOT
 
 log = logging.getLogger(__name__)
-SHARED = Path(os.environ.get("EXTRACTOR_SHARED", ROOT.parent / "shared"))
+#: ../shared beside the checkout, or EXTRACTOR_SHARED (read in core.settings); :func:`use_shared` changes it
+SHARED = Path(settings.from_env().shared_dir or ROOT.parent / "shared")
+
+
+def use_shared(path) -> None:
+    """Read the shared corpora (provincial reports, dev gold) from ``path``."""
+    global SHARED
+    SHARED = Path(path)
+    source_text.cache_clear()
 PARTS_TSV = ANNOTATIONS / "parts.tsv"
 SENTENCES_TSV = ANNOTATIONS / "sentences.tsv"
 SYNTH_LABELS = ANNOTATIONS / "synthetic" / "labels.jsonl"
@@ -114,16 +122,22 @@ def part_examples(include_shared: bool = True) -> tuple[list, list, list, dict]:
     notes.append("examples: each annotated top-level section (heading + body start) and its direct "
                  "subsections labelled with the part of their top-level section")
     meta = {"sources": sources, "notes": notes, "annotations_hash": models.annotations_hash([PARTS_TSV]),
-            "origin": origin}
+            "origin": origin, "expected": _expected(PARTS_TSV)}
     return texts, labels, groups, meta
+
+
+def _expected(tsv: Path) -> str:
+    """Where the annotations of a loader are expected (for the messages of ``extractor train``)."""
+    return (f"annotations expected in {tsv}{'' if tsv.is_file() else ' (absent)'}, provincial report texts in "
+            f"{SHARED / 'corpora' / 'external'}{'' if shared_available() else ' (absent)'}")
 
 
 def _source_notes(sources: dict, mismatched: int, mismatch_text: str) -> list[str]:
     """The card's notes on what the training data lacked."""
     notes = []
     if sources["missing"]:
-        notes.append(f"{len(sources['missing'])} annotated sources absent (../shared not present?): trained "
-                     "on the Zhoucun report and the synthetic reports only")
+        notes.append(f"{len(sources['missing'])} annotated sources absent (expected in "
+                     f"{SHARED / 'corpora' / 'external'}): trained on the Zhoucun report and the synthetic reports only")
     if mismatched:
         notes.append(f"{mismatched} {mismatch_text}")
     return notes
@@ -165,7 +179,7 @@ def sentence_examples(include_shared: bool = True) -> tuple[list, list, list, di
     notes.append("provincial sentence labels are rule-assisted (section part + words; a spot check found about "
                  "85% right): CV accuracy on them measures agreement with weak labels; see cv.by_label_origin")
     meta = {"sources": sources, "notes": notes, "annotations_hash": models.annotations_hash([SENTENCES_TSV]),
-            "origin": origin}
+            "origin": origin, "expected": _expected(SENTENCES_TSV)}
     return texts, labels, groups, meta
 
 

@@ -3,22 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 from extractor.core.document import Document
+from extractor.core.facts import IndicatorValue, Measure, Quantity, Section, as_dict, from_dict
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 SCHEMA = "extractor/1"
-
-
-def as_dict(item: Any) -> dict:
-    if isinstance(item, dict):
-        return item
-    if hasattr(item, "to_dict"):
-        return item.to_dict()
-    raise TypeError(f"cannot serialise {type(item).__name__}")
 
 
 @dataclass
@@ -51,9 +44,10 @@ class Report:
             "year": m.get("year"),
             "region": m.get("region"),
             "issuers": m.get("issuers", []),
-            "pages": d.pages,
+            "pages": d.pages if d.pages is not None else m.get("pages"),
             "format": d.format,
             "encoding": d.encoding,
+            **({"ocr_pages": d.meta.get("ocr_pages", 0)} if d.format == "pdf" else {}),
         }
 
     def to_dict(self) -> dict:
@@ -68,10 +62,26 @@ class Report:
             "indicators": [as_dict(i) for i in self.indicator_list],
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "Report":
+        """The Report of a JSON dict of :meth:`to_dict` (``extractor extract --format json``):
+        ``Report.from_dict(r.to_dict()).to_dict() == r.to_dict()``."""
+        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+            raise ValueError("not the JSON of a report (no 'text')")
+        d = data.get("document") or {}
+        doc = Document(text=data["text"], source=d.get("source") or "", id=d.get("id") or "",
+                       format=d.get("format") or "text", title=d.get("title"), encoding=d.get("encoding"))
+        meta = {k: d[k] for k in ("title", "genre", "year", "region", "issuers", "pages") if k in d}
+        return cls(document=doc, meta=meta,
+                   section_list=[from_dict(Section, x) for x in data.get("sections") or []],
+                   quantity_list=[from_dict(Quantity, x) for x in data.get("quantities") or []],
+                   measure_list=[from_dict(Measure, x) for x in data.get("measures") or []],
+                   indicator_list=[from_dict(IndicatorValue, x) for x in data.get("indicators") or []])
+
     def to_json(self, indent: Optional[int] = None) -> str:
         """:meth:`to_dict` as a JSON string (UTF-8 characters kept, not escaped)."""
-        import json
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+        from extractor.core import jsonio
+        return jsonio.dumps(self.to_dict(), indent=indent)
 
     # -- pandas -------------------------------------------------------------------------------------
     def _frame(self, items: list) -> "pd.DataFrame":
@@ -133,8 +143,12 @@ class Report:
         df = df.rename_axis("quantity").reset_index()
         return df[~df["quantity"].isin(used)].reset_index(drop=True)
 
-    def low_confidence(self, threshold: float = 0.8) -> "pd.DataFrame":
-        """Indicator rows with ``confidence`` below ``threshold`` (lowest first)."""
+    def low_confidence(self, threshold: Optional[float] = None) -> "pd.DataFrame":
+        """Indicator rows with ``confidence`` below ``threshold`` (lowest first; default: the one "low
+        confidence" threshold of ``data/indicators/normalizer.yaml``, also marked on the review page)."""
+        if threshold is None:
+            from extractor.indicators.normalizer import LOW_CONFIDENCE
+            threshold = LOW_CONFIDENCE
         df = self.to_frame()
         if df.empty:
             return df

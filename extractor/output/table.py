@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from extractor.output.report import as_dict
+from extractor.core.facts import as_dict
 
 COLUMNS = ["doc_id", "source", "region_code", "region", "city", "province", "level", "year", "genre",
            "indicator", "name_zh", "category", "value", "unit", "qualifier", "period", "evidence", "page",
@@ -11,7 +11,8 @@ COLUMNS = ["doc_id", "source", "region_code", "region", "city", "province", "lev
 
 
 def rows_of(report) -> list[dict]:
-    """Indicator rows of one report (a :class:`~extractor.report.Report` or its JSON dict)."""
+    """Indicator rows of one report (a :class:`~extractor.output.report.Report`; or its JSON dict, as the batch
+    store holds it)."""
     out = report if isinstance(report, dict) else report.to_dict()
     doc = out["document"]
     region = doc.get("region") or {}

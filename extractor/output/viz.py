@@ -22,13 +22,15 @@ with indicator 3 (``q``/``m``/``s`` + index for the others) marked, scrolled to 
 from __future__ import annotations
 
 import html
-import json
 from functools import lru_cache
 from pathlib import Path
 from string import Template
-from typing import Any, Optional, Union
+from typing import Any, Optional
 
-__all__ = ["render_html", "write_html", "notebook_html", "as_report_dict", "use_cjk_font", "KINDS"]
+from extractor.core import jsonio
+from extractor.core.facts import as_dict
+
+__all__ = ["render_html", "notebook_html", "as_report_dict", "use_cjk_font", "KINDS"]
 
 #: the page template, its stylesheet and script (inlined into every page)
 ASSETS = Path(__file__).resolve().parents[1] / "data" / "review"
@@ -41,6 +43,12 @@ _LIST_KEY = {"section": "sections", "measure": "measures", "indicator": "indicat
 
 
 @lru_cache(maxsize=None)
+def _low() -> float:
+    """The one "low confidence" threshold (``data/indicators/normalizer.yaml``)."""
+    from extractor.indicators.normalizer import LOW_CONFIDENCE
+    return LOW_CONFIDENCE
+
+
 def _asset(name: str) -> str:
     return (ASSETS / name).read_text(encoding="utf-8")
 
@@ -51,7 +59,6 @@ def _template(name: str) -> Template:
 
 def as_report_dict(report: Any) -> dict:
     """The ``spec/output.md`` JSON dict of a Report (or the dict itself, unchanged)."""
-    from extractor.output.report import as_dict
     return as_dict(report)
 
 
@@ -95,6 +102,8 @@ def _collect(data: dict) -> tuple[list[tuple], dict, list]:
                 it["_free"] = idx not in used_q
                 if idx in used_q and not it.get("indicator"):
                     it["indicator"] = ", ".join(used_q[idx])
+            if located and kind in ("quantity", "indicator"):
+                it["_before"] = gold_before(text, start, end)
             if not located:
                 problems.append({"key": key, "kind": kind, "problem": "no valid span", "start": start, "end": end})
             else:
@@ -110,6 +119,21 @@ def _collect(data: dict) -> tuple[list[tuple], dict, list]:
                         spans.append((ts, te, "heading", key))
             items[key] = it
     return spans, items, problems
+
+
+def gold_before(text: str, start: int, end: int, longest: int = 12) -> str:
+    """The ``before`` of a gold row (spec/annotation.md): the text just before ``text[start:end]``, the
+    shortest of 0, 2, 4 … 12 characters that makes ``before + text`` occur once (12 if none does)."""
+    span = text[start:end]
+    for n in range(0, longest + 1, 2):
+        b = max(0, start - n)
+        probe = text[b:end]
+        first = text.find(probe)
+        if first == b and text.find(probe, first + 1) < 0:
+            return text[b:start]
+        if b == 0:
+            break
+    return text[max(0, start - longest):start] if span else ""
 
 
 def _label(it: dict) -> str:
@@ -133,7 +157,7 @@ def _open_tag(kind: str, key: str, it: dict, first: bool) -> str:
     extra = ""
     if kind == "quantity" and it.get("_free"):
         extra += " free"
-    if kind == "indicator" and isinstance(it.get("confidence"), (int, float)) and it["confidence"] < 0.6:
+    if kind == "indicator" and isinstance(it.get("confidence"), (int, float)) and it["confidence"] < _low():
         extra += " low"
     if it.get("_mismatch"):
         extra += " mismatch"
@@ -150,7 +174,7 @@ def _esc_text(s: str) -> str:
     return html.escape(s).replace("\r", "&#13;")
 
 
-def render_text(text: str, spans: list[tuple], items: dict) -> str:
+def render_text(text: str, spans: list[tuple], items: dict, markers: Optional[dict] = None) -> str:
     """The escaped document text with every span as properly nested elements (boundary sweep).
 
     At every boundary the set of covering spans is ordered outermost first (sections, then by start,
@@ -158,9 +182,11 @@ def render_text(text: str, spans: list[tuple], items: dict) -> str:
     stay open, the rest are closed and reopened, so partial overlaps become several fragments carrying
     the same ``data-k``.
     """
-    if not spans:
+    markers = markers or {}
+    if not spans and not markers:
         return _esc_text(text)
-    bounds = sorted({0, len(text), *(s for s, _, _, _ in spans), *(e for _, e, _, _ in spans)})
+    bounds = sorted({0, len(text), *(s for s, _, _, _ in spans), *(e for _, e, _, _ in spans),
+                     *(m for m in markers if 0 <= m < len(text))})
     starts: dict[int, list] = {}
     for sp in spans:
         starts.setdefault(sp[0], []).append(sp)
@@ -186,6 +212,8 @@ def render_text(text: str, spans: list[tuple], items: dict) -> str:
             out.append(_open_tag(sp[2], sp[3], items[sp[3]], ident not in seen_first))
             seen_first.add(ident)
         stack = want
+        if a in markers:
+            out.append(markers[a])
         out.append(_esc_text(text[a:b]))
     for sp in reversed(stack):
         out.append(_close_tag(sp[2]))
@@ -211,7 +239,7 @@ def _indicator_rows(items: dict) -> str:
         width = int(round(100 * conf)) if isinstance(conf, (int, float)) else 0
         value = _fmt(it.get("value")) + (f"–{_fmt(it.get('max'))}" if it.get("max") is not None else "")
         cls = ["irow"]
-        if isinstance(conf, (int, float)) and conf < 0.6:
+        if isinstance(conf, (int, float)) and conf < _low():
             cls.append("low")
         if not it["_located"]:
             cls.append("unlocated")
@@ -246,14 +274,56 @@ def _outline(items: dict) -> str:
 
 
 def _json_for_script(obj: Any) -> str:
-    s = json.dumps(obj, ensure_ascii=False, default=str)
+    s = jsonio.dumps(obj, default=str)
     return s.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def render_html(report: Any, title: Optional[str] = None) -> str:
+def _page_markers(text: str, page_starts) -> dict:
+    """Offset → an empty page marker element (its number shows through CSS, so the text stays the text)."""
+    out = {}
+    if not page_starts:
+        return out
+    for n, off in enumerate(page_starts, 1):
+        if isinstance(off, int) and 0 <= off < len(text) and off not in out:
+            out[off] = f'<span class="pg" id="page-{n}" data-page="{n}"></span>'
+    return out
+
+
+@lru_cache(maxsize=1)
+def _catalogue_options() -> tuple:
+    """``(id, name_zh, unit)`` of every catalogue indicator, for the correction box's list."""
+    try:
+        from extractor.indicators.catalogue import catalogue, names
+    except Exception:  # pragma: no cover
+        return ()
+    seen: dict = {}
+    for name in names():
+        try:
+            for ind in catalogue(name):
+                seen.setdefault(ind.id, (ind.id, ind.name_zh, ind.unit))
+        except Exception:  # pragma: no cover - a broken catalogue must not break the page
+            continue
+    return tuple(sorted(seen.values()))
+
+
+def _gold_doc(doc: dict) -> dict:
+    """The document fields of a gold file (spec/annotation.md) for this report."""
+    region = doc.get("region") or {}
+    source = str(doc.get("source") or doc.get("id") or "document")
+    name = source.replace("\\", "/").rsplit("/", 1)[-1]
+    return {"doc": name, "doc_id": doc.get("id"), "genre": doc.get("genre"), "region": region.get("name"),
+            "province": region.get("province"), "year": doc.get("year")}
+
+
+def render_html(report: Any, title: Optional[str] = None, *, save_url: Optional[str] = None,
+                saved: Optional[dict] = None, nav: str = "", note: Optional[str] = None) -> str:
     """The review page of one report as a self-contained HTML string.
 
-    ``report`` is a :class:`~extractor.report.Report` or the JSON dict of ``extractor extract``.
+    ``report`` is a :class:`~extractor.report.Report` or the JSON dict of ``extractor extract`` (a
+    ``page_starts`` list in the dict puts page markers in the text). The page's correction box exports the
+    reviewer's decisions as gold JSON; with ``save_url`` it also POSTs them there (``extractor serve``),
+    and ``saved`` (a gold file written before) shows the decisions made earlier. ``nav`` is trusted HTML put
+    above the title (the explorer's links); ``note`` a warning shown under it.
     """
     data = as_report_dict(report)
     text = data.get("text") or ""
@@ -265,11 +335,17 @@ def render_html(report: Any, title: Optional[str] = None) -> str:
     counts = {kind: sum(1 for it in items.values() if it["_kind"] == kind) for kind in KINDS}
     free = sum(1 for it in items.values() if it.get("_free"))
     meta_bits = [b for b in (region.get("name"), _fmt(doc.get("year")), doc.get("genre"), doc.get("source")) if b]
-    body = render_text(text, spans, items)
+    page_starts = data.get("page_starts")
+    body = render_text(text, spans, items, _page_markers(text, page_starts))
     script_data = {
         "items": {k: {kk: vv for kk, vv in v.items() if kk != "clause"} for k, v in items.items()},
         "problems": problems,
         "counts": counts,
+        "gold": _gold_doc(doc),
+        "catalogue": [list(x) for x in _catalogue_options()],
+        "saveUrl": save_url,
+        "saved": (saved or {}).get("corrections") or [],
+        "pages": len(page_starts) if page_starts else 0,
     }
     filters = "".join(
         f'<label class="f f-{kind}"><input type="checkbox" data-filter="{kind}" checked>'
@@ -282,10 +358,13 @@ def render_html(report: Any, title: Optional[str] = None) -> str:
     if problems:
         problem_note = (f'<p class="warn">{len(problems)} span(s) could not be shown as given '
                         '(no valid offsets or text mismatch); see the details panel.</p>')
+    if note:
+        problem_note += f'<p class="warn" id="doc-note">{esc(note)}</p>'
     return _template("page.html").substitute(
         title=esc(str(page_title)),
         css=_asset("review.css"),
-        js=_asset("review.js"),
+        js=_asset("review.js") + "\n" + _asset("search.js") + "\n" + _asset("corrections.js"),
+        nav=nav,
         doc_title=esc(str(page_title)),
         meta=esc(" · ".join(str(b) for b in meta_bits)),
         filters=filters,
@@ -295,13 +374,6 @@ def render_html(report: Any, title: Optional[str] = None) -> str:
         body=body,
         data=_json_for_script(script_data),
     )
-
-
-def write_html(report: Any, path: Union[str, Path], title: Optional[str] = None) -> Path:
-    """Write the review page of ``report`` to ``path`` (UTF-8) and return the path."""
-    path = Path(path)
-    path.write_text(render_html(report, title=title), encoding="utf-8")
-    return path
 
 
 def notebook_html(report: Any, height: int = 640) -> str:

@@ -135,22 +135,30 @@ def _index() -> tuple:
     return frozenset(names), {ch: sorted(ls, reverse=True) for ch, ls in lengths.items()}
 
 
+@functools.lru_cache(maxsize=1)
+def _prefixes() -> frozenset:
+    """The first two characters of every name (all names have two or more)."""
+    names, _ = _index()
+    return frozenset(n[:2] for n in names)
+
+
 def _scan(text: str):
     """``(start, end)`` of division names in ``text``: leftmost first, the longest at each start, no overlaps."""
     names, lengths = _index()
-    i, n = 0, len(text)
-    while i < n:
-        ls = lengths.get(text[i])
-        if ls:
-            for L in ls:
-                if text[i:i + L] in names:
-                    yield i, i + L
-                    i += L
-                    break
-            else:
-                i += 1
-        else:
-            i += 1
+    p2 = _prefixes()
+    if any(len(n) < 2 for n in names):  # pragma: no cover - the gazetteer has no one-character names
+        p2 = None
+    # candidate starts in one comprehension (a set look-up per position), then the longest name at each
+    cands = range(len(text)) if p2 is None else [i for i in range(len(text) - 1) if text[i:i + 2] in p2]
+    nxt = 0
+    for i in cands:
+        if i < nxt:
+            continue
+        for L in lengths.get(text[i], ()):
+            if text[i:i + L] in names:
+                yield i, i + L
+                nxt = i + L
+                break
 
 
 def find_mentions(text: str) -> list[Mention]:

@@ -22,6 +22,8 @@ import regex
 import yaml
 
 from extractor.core.facts import Measure
+from extractor.stages.index import SectionIndex
+from extractor.text.sentences import split
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "measures"
 
@@ -51,14 +53,44 @@ def rules() -> dict:
 _PAREN_TAIL = regex.compile(r"[（(][^（()）]*[)）]$")
 
 
+_OPEN, _CLOSE = "“《(（‘", "”》)）’"
+
+
+@functools.lru_cache(maxsize=8)
+def _marks(end_pattern: str):
+    """One pattern for the characters :func:`_clauses` acts on: brackets and quotes, and clause ends."""
+    return regex.compile("[" + regex.escape(_OPEN + _CLOSE) + "]|(?:" + end_pattern + ")")
+
+
 def _clauses(text: str, a: int, b: int, end_pat) -> list[tuple[int, int]]:
-    """Clauses of text[a:b], not split inside quotes or 《》."""
+    """Clauses of text[a:b], not split inside quotes or 《》 (visits only the marks, not every character)."""
+    out, start, depth = [], a, 0
+    for m in _marks(end_pat.pattern).finditer(text, a, b):
+        i = m.start()
+        ch = text[i]
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+        elif ch in _CLOSE:
+            continue
+        elif depth == 0 and end_pat.match(ch):
+            if i > start:
+                out.append((start, i))
+            start = i + 1
+    if b > start:
+        out.append((start, b))
+    return out
+
+
+def _clauses_reference(text: str, a: int, b: int, end_pat) -> list[tuple[int, int]]:
+    """Character by character (the definition; tests compare :func:`_clauses` with it)."""
     out, start, depth = [], a, 0
     for i in range(a, b):
         ch = text[i]
-        if ch in "“《(（‘":
+        if ch in _OPEN:
             depth += 1
-        elif ch in "”》)）’" and depth:
+        elif ch in _CLOSE and depth:
             depth -= 1
         elif depth == 0 and end_pat.match(ch):
             if i > start:
@@ -75,9 +107,7 @@ class _Finder:
         self.work = doc.working
         self.wt = self.work.text
         self.r = rules()
-        spans = sorted(((s.start, -s.level, s.end, s) for s in sections), key=lambda t: (t[0], t[1]))
-        self.spans = spans
-        self.starts = [t[0] for t in spans]
+        self.index = SectionIndex.of(sections)
         # heading titles (working offsets) are not measures
         self.titles = []
         for s in sections:
@@ -91,15 +121,6 @@ class _Finder:
         k = bisect.bisect_right(self.titles, (a, 1 << 60))
         return any(ts <= a and b <= te + 1 for ts, te in self.titles[max(0, k - 1):k])
 
-    def section_at(self, src: int):
-        k = bisect.bisect_right(self.starts, src)
-        best = None
-        for j in range(k - 1, -1, -1):
-            st, nl, en, obj = self.spans[j]
-            if st <= src < en and (best is None or obj.level > best.level):
-                best = obj
-        return best
-
     def add(self, a: int, b: int, type_: str, name: Optional[str]) -> None:
         while b > a and self.wt[b - 1] in " \t\r\n":
             b -= 1
@@ -108,7 +129,7 @@ class _Finder:
         if b <= a:
             return
         s, e = self.work.to_source(a, b)
-        sec = self.section_at(s)
+        sec = self.index.section_at(s)
         if type_ == "initiative":
             key = (name, sec.id if sec else None)
             if key in self.seen_names:
@@ -125,7 +146,6 @@ class _Finder:
                                 section=sec.id if sec else None, category=cat, part=sec.part if sec else None))
 
     def run(self) -> list[Measure]:
-        from extractor.stages.sentences import split
         wt, r = self.wt, self.r
         for sa, sb in split(wt):
             if self.in_title(sa, sb):
@@ -186,7 +206,7 @@ class _Finder:
             return
         if not r["_prefix"].match(wt[a:m.start()]):
             return
-        sec = self.section_at(self.work.src_offset(m.start()))
+        sec = self.index.section_at(self.work.src_offset(m.start()))
         if sec is not None and sec.part in r["_skip_parts"]:
             return
         if b - m.end() < r["action_min_object"]:
@@ -229,8 +249,9 @@ def _own_category(text: str) -> Optional[str]:
     return cat
 
 
-def find_measures(doc, sections: list) -> list[Measure]:
-    """The measures of ``doc`` (a Document) in document order; ``sections`` from sections.find_sections."""
+def find_measures(doc, sections) -> list[Measure]:
+    """The measures of ``doc`` (a Document) in document order; ``sections`` from sections.find_sections (a list
+    or a :class:`~extractor.stages.index.SectionIndex`)."""
     if isinstance(doc, str):
         from extractor.core.document import Document
         doc = Document(text=doc, source="<text>", id="", format="text")

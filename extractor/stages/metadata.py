@@ -29,14 +29,17 @@ from extractor.text.numerals import digit_value
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "metadata"
 
-TITLE_RE = re.compile(r"法治政府建设.{0,20}报告|法治建设.{0,12}报告|依法行政.{0,12}报告|政府工作报告|统计公报|工作报告$")
-NOISE_LINE = re.compile(r"位置|首页|当前|>|索引号|发布|来源|时间|字号|字体|打印|分享|欢迎|今天是")
-YEAR_RANGE = re.compile(r"20\d\d\s*[—\-–~至到]+\s*20\d\d")
 
 
 @functools.lru_cache(maxsize=1)
 def rules() -> dict:
     return yaml.safe_load((DATA / "metadata.yaml").read_text(encoding="utf-8"))
+
+
+_P = {k: re.compile(v) for k, v in rules()["patterns"].items()}
+TITLE_RE = _P["title"]
+NOISE_LINE = _P["noise_line"]
+YEAR_RANGE = _P["year_range"]
 
 
 # -- title ------------------------------------------------------------------------------------------
@@ -117,10 +120,10 @@ def _pub_year(work: str) -> Optional[int]:
 def detect_year(work: str, title: Optional[str], genre: str) -> Optional[int]:
     head = work[:4000]
     if genre == "gongzuo":
-        m = re.search(r"(20\d\d)年(?:和“十[四五六]五”时期|及“十[四五六]五”)?(?:主要)?工作回顾", work)
+        m = _P["review_year"].search(work)
         if m:
             return int(m.group(1))
-        m = re.search(r"([12][0-9〇○零一二三四五六七八九]{3})年[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日\s*在.{0,40}?人民代表大会", head)
+        m = _P["delivery_date"].search(head)
         if m and _cn_year(m.group(1)):
             return _cn_year(m.group(1)) - 1
         m = re.search(r"(20\d\d)年", title or "")

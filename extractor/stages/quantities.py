@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import functools
 import math
-import sys
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -33,14 +32,12 @@ import yaml
 
 from extractor.core.facts import Quantity
 from extractor.text import numerals as _numerals
+from extractor.text import sentences as bounds
 from extractor.text.normalize import Working, normalize
 from extractor.text.numerals import approx_range, parse as parse_numeral, parse_chinese  # noqa: F401
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "quantities"
 
-_CLAUSE_MARKS = "，,；;。：:！!？?\n"
-_SENTENCE_MARKS = "。；;！!？?\n"
-_FULL_STOPS = "。！!？?\n"
 
 
 def _load(name: str) -> dict:
@@ -247,63 +244,8 @@ def tables() -> _Tables:
 
 # ---------------------------------------------------------------------------------------------- numbers
 
-def parse_chinese(s: str, t: Optional[_Tables] = None) -> Optional[Decimal]:
-    """Value of a Chinese numeral (``一百二十`` 120, ``两千`` 2000, ``三万`` 30000, ``七十二点四三``
-    72.43, ``二〇二三`` 2023, ``十`` 10); None when it is not a well-formed numeral."""
-    t = t or tables()
-    if not s:
-        return None
-    if s in t.big:  # 逾万人
-        return Decimal(t.big[s])
-    frac = ""
-    if "点" in s:
-        s, frac = s.split("点", 1)
-        if not frac or any(c not in t.digits for c in frac):
-            return None
-    if s and all(c in t.digits for c in s):  # a digit string: 二〇二三, 五
-        if len(s) > 1 and frac:
-            return None
-        whole = int("".join(str(t.digits[c]) for c in s))
-    else:
-        total = section = 0
-        digit = None
-        for c in s:
-            if c in t.digits:
-                if digit is not None and digit != 0:
-                    return None  # two digits in a row inside a numeral with units
-                digit = t.digits[c]
-            elif c in t.small:
-                section += (digit if digit is not None else 1) * t.small[c]
-                digit = None
-            elif c in t.big:
-                section += digit or 0
-                if section == 0:
-                    if total == 0 or t.big[c] <= 10000:
-                        return None
-                    total *= t.big[c]  # 三万亿
-                else:
-                    total = (total + section) * t.big[c] if t.big[c] > 10000 else total + section * t.big[c]
-                section = 0
-                digit = None
-            else:
-                return None
-        whole = total + section + (digit or 0)
-    value = Decimal(whole)
-    if frac:
-        value += Decimal("0." + "".join(str(t.digits[c]) for c in frac))
-    return value
-
-
-def parse_number(s: str, t: Optional[_Tables] = None) -> Optional[Decimal]:
-    """Value of an Arabic (``27,366``, ``72.43``) or Chinese numeral."""
-    if not s:
-        return None
-    if s[0].isdigit():
-        try:
-            return Decimal(s.replace(",", ""))
-        except InvalidOperation:
-            return None
-    return parse_chinese(s, t)
+# the numeral parser is extractor.text.numerals (parse_chinese is kept importable from here)
+parse_number = parse_numeral
 
 
 def _num(x: Decimal) -> float:
@@ -352,39 +294,6 @@ def _inside_quotes(w: str, s: int, e: int, t: _Tables) -> bool:
         if c in t.quote_open or c == "\n":
             return False
     return False
-
-
-def _marks(chars: str) -> str:
-    return "[" + regex.escape(chars) + "]"
-
-
-_CLAUSE_BACK = regex.compile("(?r)" + _marks(_CLAUSE_MARKS))
-_CLAUSE_FWD = regex.compile(_marks(_CLAUSE_MARKS))
-_SENTENCE_BACK = {m: regex.compile("(?r)" + _marks(m)) for m in (_SENTENCE_MARKS, _FULL_STOPS)}
-_SENTENCE_FWD = {m: regex.compile(_marks(m)) for m in (_SENTENCE_MARKS, _FULL_STOPS)}
-
-
-def _clause_start(w: str, s: int) -> int:
-    m = _CLAUSE_BACK.search(w, max(0, s - 200), s)
-    return m.end() if m else max(0, s - 200)
-
-
-def _clause_end(w: str, e: int) -> int:
-    hi = min(len(w), e + 200)
-    m = _CLAUSE_FWD.search(w, e, hi)
-    return m.start() if m else hi
-
-
-def _sentence_start(w: str, s: int, marks: str = _SENTENCE_MARKS) -> int:
-    back = _SENTENCE_BACK[marks]
-    lo = max(0, s - 400)
-    m = back.search(w, lo, s)
-    if not m:
-        return lo
-    if w.startswith("其中", m.end()) and w[m.start()] != "\n" and m.start() > lo:
-        m2 = back.search(w, lo, m.start())  # 其中… continues the sentence before
-        return m2.end() if m2 else lo
-    return m.end()
 
 
 _YEAR = regex.compile(r"(?<!\d)((?:19|20)\d{2})年")
@@ -686,8 +595,7 @@ class _Cues:
         key = (name, start)
         hits = self.cache.get(key)
         if hits is None:
-            fwd = _SENTENCE_FWD[marks].search(self.w, pos, min(len(self.w), pos + 400))
-            end = fwd.start() if fwd else min(len(self.w), pos + 400)
+            end = bounds.end_of(self.w, pos, marks, window=400)
             sub = self.w[start:end]
             hits = [(m.start() + start, m.end() + start, m) for m in pattern.finditer(sub)]
             self.cache[key] = hits
@@ -696,21 +604,21 @@ class _Cues:
 
 def _period(w: str, f: _Found, sent_start: int, full_start: int, c_start: int, c_end: int, t: _Tables,
             cues: _Cues) -> str:
-    if cues.before("target", t.target, full_start, _FULL_STOPS, f.start):
+    if cues.before("target", t.target, full_start, bounds.FULL_STOP, f.start):
         return "target"
     cm = None
-    for s, e, m in cues.before("cumulative", t.cumulative, sent_start, _SENTENCE_MARKS, f.start):
+    for s, e, m in cues.before("cumulative", t.cumulative, sent_start, bounds.SENTENCE, f.start):
         y = m.groupdict().get("year")
         if y and (cues.year is None or int(y) >= cues.year):  # 2023年以来 in a 2023 report: this year
             continue
         cm = s
     if cm is not None:
-        if not any(e <= cm for _, e, _ in cues.before("override", t.override, sent_start, _SENTENCE_MARKS,
+        if not any(e <= cm for _, e, _ in cues.before("override", t.override, sent_start, bounds.SENTENCE,
                                                         f.start)):
             return "cumulative"
     if f.kind == "change":
         return "actual"
-    if (cues.before("stock", t.stock_sentence, full_start, _FULL_STOPS, f.start)
+    if (cues.before("stock", t.stock_sentence, full_start, bounds.FULL_STOP, f.start)
             or (f.kind != "rate" and t.stock_clause.search(w, c_start, c_end))):
         return "stock"
     return "actual"
@@ -784,16 +692,16 @@ def _find(w: str, subjects: bool = True) -> list:
     out = []
     prev, prev_subject = None, None
     for f in found:
-        c_start = _clause_start(w, f.start)
-        c_end = _clause_end(w, f.end)
+        c_start = bounds.start_of(w, f.start, bounds.CLAUSE, window=200)
+        c_end = bounds.end_of(w, f.end, bounds.CLAUSE, window=200)
         _change(w, f, c_start, t)
         _inherit(w, prev, f)
         if f.sign < 0 and not f.neg:
             f.value = -f.value
             if f.max is not None:
                 f.max = -f.max
-        sent = _sentence_start(w, f.start)
-        full = _sentence_start(w, f.start, _FULL_STOPS)
+        sent = bounds.start_of(w, f.start, bounds.SENTENCE, window=400, continues=True)
+        full = bounds.start_of(w, f.start, bounds.FULL_STOP, window=400, continues=True)
         period = _period(w, f, sent, full, c_start, c_end, t, cues)
         subject = _subject(w, f, c_start, c_end, t, prev, prev_subject, sent) if subjects else None
         out.append((f, period, w[c_start:c_end], subject))
@@ -826,54 +734,12 @@ def find_quantities(text: str, subjects: bool = True) -> list[Quantity]:
     return _to_quantities(work, text, _find(work.text, subjects=subjects))
 
 
-def extract_quantities(doc, sections: list) -> list[Quantity]:
+def extract_quantities(doc, sections) -> list[Quantity]:
     """The pipeline stage: quantities of ``doc`` (document-text offsets); those inside a section whose
-    part is ``plans`` are targets, unless their sentence makes them cumulative (过去五年…年均增长)."""
-    from extractor.stages.sections import part_at
+    part is ``plans`` are targets, unless their sentence makes them cumulative (过去五年…年均增长).
+    ``sections``: a list or a :class:`~extractor.stages.index.SectionIndex`."""
+    from extractor.stages.index import SectionIndex
     work = doc.working
-    secs = list(sections or [])
-    part_of = (lambda offset: part_at(secs, offset)) if any(getattr(s, "part", None) == "plans" for s in secs) else None
+    index = SectionIndex.of(sections)
+    part_of = index.part_at if any(getattr(s, "part", None) == "plans" for s in index) else None
     return _to_quantities(work, doc.text, _find(work.text), part_of)
-
-
-# ------------------------------------------------------------------------------------------- spaCy
-
-FACTORY = "extractor_quantities"
-
-
-class QuantitiesComponent:
-    """spaCy pipeline component: ``doc.spans["quantities"]``, each span with ``span._.quantity``."""
-
-    def __init__(self, nlp=None, name: str = FACTORY, spans_key: str = "quantities"):
-        from spacy.tokens import Span
-        if not Span.has_extension("quantity"):
-            Span.set_extension("quantity", default=None)
-        self.name = name
-        self.spans_key = spans_key
-
-    def __call__(self, doc):
-        spans = []
-        for q in find_quantities(doc.text):
-            span = doc.char_span(q.start, q.end, label=q.kind, alignment_mode="expand")
-            if span is None:
-                continue
-            span._.quantity = q
-            spans.append(span)
-        doc.spans[self.spans_key] = spans
-        return doc
-
-
-def make_quantities_component(nlp, name: str, spans_key: str = "quantities"):
-    return QuantitiesComponent(nlp, name, spans_key)
-
-
-def register_spacy() -> None:
-    """Register the ``extractor_quantities`` factory with spaCy (done on import when spaCy is loaded;
-    spaCy itself is only imported here, so the CLI does not pay for it)."""
-    from spacy.language import Language
-    if not Language.has_factory(FACTORY):
-        Language.factory(FACTORY, default_config={"spans_key": "quantities"})(make_quantities_component)
-
-
-if "spacy" in sys.modules:  # pragma: no branch - registering is cheap once spaCy is there
-    register_spacy()

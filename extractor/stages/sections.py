@@ -23,6 +23,7 @@ Each section gets a category of the indicator catalogue from weighted keywords
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 from dataclasses import dataclass, field
@@ -84,6 +85,7 @@ class _Rules:
     cat_body_cap: int = 4
     cat_min_score: int = 3
     cat_body_chars: int = 300
+    definition: Optional["regex.Pattern"] = None  # a glossary entry after a number (术语：指…)
 
 
 def _load_yaml(name: str) -> dict:
@@ -117,6 +119,7 @@ def rules() -> _Rules:
         cat_body_cap=int(c.get("body_cap", 4)),
         cat_min_score=int(c.get("min_score", 3)),
         cat_body_chars=int(c.get("body_chars_per_point", 300)),
+        definition=regex.compile(h["definition"], regex.V1) if h.get("definition") else None,
     )
 
 
@@ -192,6 +195,8 @@ def _numbered(text: str, r: _Rules) -> list[Heading]:
             ts, te = _title_span(text, mm.end(), le, r)
             if te <= ts:
                 break
+            if r.definition is not None and r.definition.match(text, ts, le):
+                break  # a glossary entry (术语：指…), not a heading
             out.append(Heading(a, text[a:mm.end()].strip(), st.name, st.rank, num, ts, te, le))
             break
     return out
@@ -260,25 +265,15 @@ def _mixed_segments(wt: str, a: int, b: int) -> Optional[list]:
     return None
 
 
-def part_at(sections: list, offset: int) -> Optional[str]:
-    """The report part at a document offset: the innermost section's part, or its top-level section's
-    segment where that section names two parts."""
-    best, top = None, None
-    for s in sections:
-        if s.start <= offset < s.end:
-            if best is None or s.level > best.level:
-                best = s
-            if s.level == 1:
-                top = s
-    if top is not None and top.segments:
-        for a, b, p in top.segments:
-            if a <= offset < b:
-                return p
-    return best.part if best else None
+def part_at(sections, offset: int) -> Optional[str]:
+    """The report part at a document offset (:meth:`extractor.stages.index.SectionIndex.part_at`; build the
+    index once when asking many times)."""
+    from extractor.stages.index import SectionIndex
+    return SectionIndex.of(sections).part_at(offset)
 
 
 def _unnumbered(text: str, r: _Rules, cue_lines: dict, has_top: bool, first_numbered: int,
-                numbered_lines: set) -> list[Heading]:
+                numbered_lines: set, has_chapter: bool = False) -> list[Heading]:
     """Short stand-alone lines (or lines the layout marks as headings) that carry no number."""
     lines = [(ls, le) for ls, le in _lines(text)]
     content = [(ls, le) for ls, le in lines if text[ls:le].strip()]
@@ -304,13 +299,16 @@ def _unnumbered(text: str, r: _Rules, cue_lines: dict, has_top: bool, first_numb
         part = _part_by_rule(line)
         named = (part is not None and part != "other" and len(nxt) >= r.un_context
                  and (not prev or prev[-1] in "。！？!?：:；;") and not nxt.startswith(("是", "为", "的")))
-        if not (shape or named or (cue and len(nxt) >= r.un_context)):
+        if not (shape or named or (cue and len(nxt) >= r.un_context) or cue in ("display", "display2")):
             # a run of several unnumbered headings: the next line may itself be a numbered heading
             if not (len(prev) >= r.un_context and first_numbered > ls and nxt and nxt[0] in "一(第"):
                 continue
-        if has_top and (part is None or part == "other"):
-            continue  # beside 一、 headings only a line that names a report part is a heading
-        out.append(Heading(a, None, "unnumbered", 5 if has_top else 10, None, a, b, le, cue=cue or "line"))
+        if has_top and (part is None or part == "other") and cue not in ("display", "display2"):
+            continue  # beside 一、 headings only a line that names a report part (or a display heading) is one
+        # a display heading beside 第X部分 headings is one of them (a part printed without its number);
+        # beside 一、 headings it heads them; set smaller than the body (a table's title) it is under 一、
+        rank = ((0 if has_chapter else 5) if cue == "display" else 12 if cue == "display2" else 5) if has_top else 10
+        out.append(Heading(a, None, "unnumbered", rank, None, a, b, le, cue=cue or "line"))
     return out
 
 
@@ -348,7 +346,8 @@ def find_headings(text: str, layout: Optional[list] = None, soft: Optional[list]
     has_top = any(h.style in ("cn_dun", "chapter") for h in heads)
     first_numbered = heads[0].start if heads else len(text)
     cue_lines = dict(layout or [])
-    heads += _unnumbered(text, r, cue_lines, has_top, first_numbered, {h.line_end for h in heads})
+    heads += _unnumbered(text, r, cue_lines, has_top, first_numbered, {h.line_end for h in heads},
+                         has_chapter=any(h.style == "chapter" for h in heads))
     taken = {h.start for h in heads}
     heads += _runins(text, r, taken)
     heads.sort(key=lambda h: h.start)
@@ -369,7 +368,6 @@ def build_tree(heads: list[Heading]) -> list[_Node]:
     """Nest headings by their numbering (see the module docstring); returns nodes in document order."""
     nodes: list[_Node] = []
     stack: list[_Node] = []
-    para_end = -1
     for h in heads:
         # run-in items live inside their paragraph: close those of an earlier paragraph
         if stack and stack[-1].h.inline and h.start >= stack[-1].h.line_end:
@@ -397,15 +395,45 @@ def build_tree(heads: list[Heading]) -> list[_Node]:
             parent.children.append(node)
         nodes.append(node)
         stack.append(node)
-        para_end = max(para_end, h.line_end)
     return nodes
 
 
 # ---------------------------------------------------------------- parts and categories
 
-def _category(title: str, body: str) -> tuple[Optional[str], float]:
+class _WordCounts:
+    """``text[a:b].count(word)`` for the body words of the categories, from one scan of the whole text.
+
+    A word that cannot overlap itself (no proper prefix equal to a suffix: all of them in practice) has the same
+    occurrences from any starting point, so the count inside ``[a, b)`` is a difference of two binary searches;
+    other words are counted directly. Linear in the text instead of in the sum of the section bodies.
+    """
+
+    def __init__(self, text: str, words):
+        self.text = text
+        self.pos: dict = {}
+        self.absent: set = set()  # words that occur nowhere in the text: count 0 in every slice
+        for w in set(words):
+            if not w or any(w[:k] == w[-k:] for k in range(1, len(w))):
+                continue
+            ps, i = [], text.find(w)
+            while i >= 0:
+                ps.append(i)
+                i = text.find(w, i + len(w))
+            self.pos[w] = ps
+            if not ps:
+                self.absent.add(w)
+
+    def count(self, w: str, a: int, b: int) -> int:
+        ps = self.pos.get(w)
+        if ps is None:
+            return self.text.count(w, a, b)
+        return max(0, bisect.bisect_left(ps, b - len(w) + 1) - bisect.bisect_left(ps, a))
+
+
+def _category(title: str, body: str, span: Optional[tuple] = None) -> tuple[Optional[str], float]:
     """Best category by weighted keywords. Evidence from the body alone must grow with the body's length
-    (``body_chars_per_point``), so that a long section of an economic report is not filed by stray words."""
+    (``body_chars_per_point``), so that a long section of an economic report is not filed by stray words.
+    ``span``: ``(counts, a, b)`` — the body is ``text[a:b]`` of a :class:`_WordCounts` (then ``body`` is unused)."""
     r = rules()
     best, best_score, total, best_title = None, 0.0, 0.0, False
     for cid, _name, tw, bw in r.categories:
@@ -416,13 +444,19 @@ def _category(title: str, body: str) -> tuple[Optional[str], float]:
                 score += r.cat_title_weight
                 in_title = True
         for w in bw:
-            c = body.count(w)
+            if span:
+                if w in span[0].absent:
+                    continue
+                c = span[0].count(w, span[1], span[2])
+            else:
+                c = body.count(w)
             if c:
                 score += min(c, r.cat_body_cap)
         total += score
         if score > best_score:
             best, best_score, best_title = cid, score, in_title
-    need = r.cat_min_score + (0 if best_title else len(body) // r.cat_body_chars)
+    n_body = span[2] - span[1] if span else len(body)
+    need = r.cat_min_score + (0 if best_title else n_body // r.cat_body_chars)
     if best is None or best_score < need:
         return None, 0.0
     return best, round(best_score / total, 3) if total else 0.0
@@ -443,12 +477,12 @@ def part_text(title: str, body: str, limit: int = 600) -> str:
     return f"{title} ‖ {body[:limit]}"
 
 
-def _part_by_model(title: str, body: str) -> Optional[tuple[str, float]]:
+def _part_by_model(title: str, body: str, settings=None) -> Optional[tuple[str, float]]:
     try:
         from extractor.ml import models
     except ImportError:  # pragma: no cover
         return None
-    return models.predict_one("part", part_text(title, body))
+    return models.predict_one("part", part_text(title, body), settings)
 
 
 # ---------------------------------------------------------------- main entry
@@ -458,12 +492,36 @@ def _layout(doc, work) -> list:
     for h in getattr(doc, "headings", None) or []:
         w = work.to_work(h.start)
         ls = work.text.rfind("\n", 0, w) + 1
-        out.append((ls, h.cue))
+        # a PDF display heading (larger type or centred, level 1): the top of the layout's hierarchy
+        cue = h.cue
+        if cue == "font" and doc.format == "pdf":
+            cue = "display" if h.level == 1 else "display2" if h.level == 2 else cue
+        out.append((ls, cue))
     return out
 
 
-def find_sections(doc, use_model: bool = True) -> list[Section]:
-    """The section tree of ``doc`` (a Document, or a plain text) as a flat list in document order."""
+def _outside_regions(doc, work, heads: list) -> list:
+    """Headings outside the reader's table regions and contents pages (a numbered table row or a 目录
+    entry is no heading)."""
+    spans = [(t.start, t.end) for t in getattr(doc, "tables", None) or []]
+    spans += [tuple(s) for s in (getattr(doc, "meta", None) or {}).get("contents_spans", [])]
+    if not spans:
+        return heads
+    import bisect
+    ws = sorted((work.to_work(a), work.to_work(b)) for a, b in spans)
+    starts = [a for a, _ in ws]
+    out = []
+    for h in heads:
+        k = bisect.bisect_right(starts, h.start) - 1
+        if k >= 0 and ws[k][0] <= h.start < ws[k][1]:
+            continue
+        out.append(h)
+    return out
+
+
+def find_sections(doc, use_model: bool = True, settings=None) -> list[Section]:
+    """The section tree of ``doc`` (a Document, or a plain text) as a flat list in document order.
+    ``settings`` (:class:`~extractor.core.settings.Settings`) says which part classifier to use, if any."""
     if isinstance(doc, str):
         from extractor.text.normalize import normalize
         work = normalize(doc)
@@ -475,6 +533,8 @@ def find_sections(doc, use_model: bool = True) -> list[Section]:
         layout = _layout(doc, work)
     wt = work.text
     heads = find_headings(wt, layout, soft_breaks(work))
+    if not isinstance(doc, str):
+        heads = _outside_regions(doc, work, heads)
     if not heads:
         return []
     nodes = build_tree(heads)
@@ -531,7 +591,7 @@ def find_sections(doc, use_model: bool = True) -> list[Section]:
                       title_start=ts, title_end=te)
         by_node[id(nd)] = sec
         out.append(sec)
-    _assign_parts(nodes, by_node, wt, ends, use_model)
+    _assign_parts(nodes, by_node, wt, ends, use_model, settings)
     _assign_categories(nodes, by_node, wt, ends)
     for sec in out:
         if sec.segments:
@@ -567,16 +627,16 @@ def _preamble_title(wt: str, a: int, b: int) -> tuple[int, int]:
     return first or (a, a)
 
 
-def _assign_parts(nodes, by_node, wt, ends, use_model):
+def _assign_parts(nodes, by_node, wt, ends, use_model, settings=None):
     r = rules()
-    prev_part = None
+    prev_part = None  # the part the previous top-level section's own heading names (never an inherited one)
     for i, nd in enumerate(nodes):
         sec = by_node[id(nd)]
         if nd.parent is not None:
             continue
         title = wt[nd.h.title_start:nd.h.title_end]
         body = wt[nd.h.title_end:ends[i]]
-        part = _part_by_rule(title)
+        part = named = _part_by_rule(title)
         if part == "plans" and _part_by_rule(title, only="results"):
             seg = _mixed_segments(wt, nd.h.title_end, ends[i])
             if seg:
@@ -586,13 +646,16 @@ def _assign_parts(nodes, by_node, wt, ends, use_model):
         elif prev_part in r.inherit_after:
             sec.part, sec.confidence, sec.method = prev_part, 0.6, "rule"
         else:
-            pred = _part_by_model(title, body) if use_model else None
+            pred = _part_by_model(title, body, settings) if use_model else None
             if pred:
                 sec.part, sec.confidence, sec.method = pred[0], round(float(pred[1]), 3), "model"
             else:
                 part, conf = _part_by_body(body)
                 sec.part, sec.confidence, sec.method = part or "other", min(conf, 0.5), "rule"
-        prev_part = sec.part
+        # only a part named by a heading carries over to the next top-level section: a section classified
+        # as plans by the model or its body cues (perhaps wrongly) passes it to its own subsections only,
+        # and an inherited part is not inherited again
+        prev_part = named
     for nd in nodes:  # subsections inherit; a subsection headed as the duties section is leadership
         if nd.parent is None:
             continue
@@ -608,6 +671,7 @@ def _assign_parts(nodes, by_node, wt, ends, use_model):
 
 
 def _assign_categories(nodes, by_node, wt, ends):
+    counts = _WordCounts(wt, [w for _, _, _, bw in rules().categories for w in bw])
     for i, nd in enumerate(nodes):
         sec = by_node[id(nd)]
         title = wt[nd.h.title_start:nd.h.title_end]
@@ -619,8 +683,10 @@ def _assign_categories(nodes, by_node, wt, ends):
                 cat, _ = _category(title, "")
                 sec.category = cat
             continue
-        body = wt[nd.h.title_end:ends[i]]
-        cat, _ = _category(title, body)
+        if counts is not None:
+            cat, _ = _category(title, "", (counts, nd.h.title_end, max(nd.h.title_end, ends[i])))
+        else:
+            cat, _ = _category(title, wt[nd.h.title_end:ends[i]])
         par = by_node[id(nd.parent)]
         if cat is None:
             cat = par.category

@@ -137,6 +137,8 @@ def _section(s: str, t: Numerals, abbreviate: bool = True, before_big: bool = Fa
             if c in t.zeros:
                 if last_unit is None and digit is None and n > 1:
                     return None  # 零五 is not a numeral
+                if digit is not None:
+                    return None  # 一零 inside a numeral with units
                 digit = None
                 zero = True
             else:
@@ -339,7 +341,7 @@ def approx_range(s: str) -> Optional[tuple[Decimal, Decimal]]:
                 inv.setdefault(v, c)
         lo = parse(s[:k] + inv[lo_d] + s[k + 1:])
         hi = parse(s[:k] + inv[hi_d] + s[k + 1:])
-        if lo is None or hi is None:
+        if lo is None or hi is None or lo >= hi:
             return None
         return lo, hi
     # two digits naming a range: 三四, 七八十, 十七八, 两三, 三五

@@ -1,15 +1,72 @@
-"""Word segmentation with jieba: an instance of its own with the domain user dictionary.
+"""Word segmentation with jieba's dictionary and the domain user dictionary, in an instance of its own.
 
-The dictionary is a data file (``data/segment/userdict.txt``, jieba's ``word freq tag`` format)
-loaded into a private ``jieba.Tokenizer`` so that the process-global jieba stays untouched.
+The dictionary is a data file (``data/segment/userdict.txt``, jieba's ``word freq tag`` format) loaded into a
+private segmenter so that the process-global jieba stays untouched. The engine is ``rjieba`` (the jieba-rs
+binding: same dictionary, same tokens in precise mode without HMM, tested on every corpus text; its dictionary
+loads in a fraction of jieba's time and it segments about ten times faster) when installed, else ``jieba``.
 """
 from __future__ import annotations
 
 import functools
+import importlib.machinery
+import importlib.util
 import logging
+import sys
 from pathlib import Path
 
 USERDICT = Path(__file__).resolve().parents[1] / "data" / "segment" / "userdict.txt"
+
+
+def _userdict() -> list[tuple[str, int | None, str | None]]:
+    out = []
+    for line in USERDICT.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if not parts:
+            continue
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        tag = parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else None
+        out.append((parts[0], freq, tag))
+    return out
+
+
+def _rjieba_class():
+    """``rjieba.Jieba`` without running ``rjieba/__init__`` (which loads a second, process-global dictionary)."""
+    if "rjieba" in sys.modules:
+        return sys.modules["rjieba"].Jieba
+    if "rjieba.rjieba" in sys.modules:
+        return sys.modules["rjieba.rjieba"].Jieba
+    try:
+        spec = importlib.util.find_spec("rjieba")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for loc in spec.submodule_search_locations:
+        for so in sorted(Path(loc).glob("rjieba.*")):
+            if not any(str(so).endswith(sfx) for sfx in importlib.machinery.EXTENSION_SUFFIXES):
+                continue
+            loader = importlib.machinery.ExtensionFileLoader("rjieba.rjieba", str(so))
+            ext = importlib.util.spec_from_file_location("rjieba.rjieba", str(so), loader=loader)
+            try:
+                mod = importlib.util.module_from_spec(ext)
+                loader.exec_module(mod)
+            except ImportError:
+                return None
+            sys.modules["rjieba.rjieba"] = mod  # a later `import rjieba` reuses it
+            return mod.Jieba
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def engine():
+    """``("rjieba", instance)`` or ``("jieba", tokenizer)``: this process's segmenter with the domain dictionary."""
+    cls = _rjieba_class()
+    if cls is not None:
+        j = cls()
+        for word, freq, tag in _userdict():
+            j.add_word(word, freq, tag)
+        return "rjieba", j
+    return "jieba", tokenizer()
 
 
 @functools.lru_cache(maxsize=1)
@@ -50,7 +107,11 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
 
     Dictionary words that hold punctuation (``双随机、一公开``) come out as one token.
     """
-    toks = list(tokenizer().tokenize(text, HMM=False))
+    name, seg = engine()
+    if name == "rjieba":
+        toks = [tuple(t) for t in seg.tokenize(text, hmm=False)]
+    else:
+        toks = list(seg.tokenize(text, HMM=False))
     pat = _phrases()
     if pat is None or not toks:
         return toks

@@ -179,5 +179,12 @@ function selftest(){
   out.hidden = false;
 }
 if(SELFTEST) selftest();
-else { var m = /show=([a-z]\d+)/.exec(location.hash); if(m && ITEMS[m[1]]) activate(m[1], "auto"); }
+else {
+  var m = /show=([a-z]\d+)/.exec(location.hash), key = m ? m[1] : null;
+  // #ev=START-END-INDICATOR: the indicator row with these offsets (the explorer's links to evidence)
+  var ev = /ev=(\d+)-(\d+)(?:-([^&]+))?/.exec(location.hash);
+  if(ev) key = Object.keys(ITEMS).filter(function(k){ var it = ITEMS[k];
+    return it._kind==="indicator" && it.start===+ev[1] && it.end===+ev[2] && (!ev[3] || it.indicator===decodeURIComponent(ev[3])); })[0] || null;
+  if(key && ITEMS[key]) activate(key, "auto");
+}
 })();

@@ -1,0 +1,125 @@
+"""Duplicates: the same report given twice (as .txt and .pdf, as a file and a corpus row, twice in a list).
+
+Two documents are the same report when their normalised texts (whitespace, punctuation and layout removed) are
+equal, or when their shingle sketches are close (:data:`THRESHOLD` estimated Jaccard similarity; a PDF's
+reconstructed text and the .docx it was printed from differ by running headers, page numbers and line breaks)
+and their year and region, when both are known, agree, and they state the same numbers (at most
+:data:`MAX_NUMBER_DIFF` of their numbers differ: a revised report with other figures, or a sister
+report built on the same template, is not a duplicate). A duplicate is not extracted again: it becomes one more
+row of ``document_sources`` for the stored document.
+"""
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from typing import Iterable, Optional
+
+import regex
+
+K = 128  # sketch size: the K smallest shingle hashes
+SHINGLE = 8  # characters per shingle
+THRESHOLD = 0.8  # estimated Jaccard similarity of two sketches that makes a duplicate
+STRICT_THRESHOLD = 0.9  # … when the year or region of one of them is unknown
+MAX_NUMBER_DIFF = 0.005  # share of the numbers that may differ between two copies (page numbers, footers)
+_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
+_DROP = regex.compile(r"[\s\p{P}\p{S}\p{Z}\p{Cc}\p{Cf}]+")
+
+
+def normalise(text: str) -> str:
+    """The text without whitespace, punctuation or symbols, NFKC (full-width digits → ASCII), lower-cased."""
+    return _DROP.sub("", unicodedata.normalize("NFKC", text or "")).lower()
+
+
+def text_key(text: str) -> str:
+    """sha256 of the normalised text: equal for the same report read from different formats without loss."""
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+
+
+def sketch(text: str, k: int = K) -> list[int]:
+    """The ``k`` smallest 64-bit hashes of the normalised text's shingles (a bottom-k MinHash sketch)."""
+    t = normalise(text)
+    if len(t) < SHINGLE:
+        return [int.from_bytes(hashlib.blake2b(t.encode(), digest_size=8).digest(), "big")] if t else []
+    hs = {int.from_bytes(hashlib.blake2b(t[i:i + SHINGLE].encode(), digest_size=8).digest(), "big")
+          for i in range(len(t) - SHINGLE + 1)}
+    return sorted(hs)[:k]
+
+
+def numbers(text: str) -> list[str]:
+    """The numbers of two digits or more stated in the text (NFKC), sorted, with repeats."""
+    return sorted(m for m in _NUMBER.findall(unicodedata.normalize("NFKC", text or "")) if len(m) >= 2)
+
+
+def fingerprint(text: str) -> str:
+    """``sketch`` and ``numbers`` of a text as one string (the ``documents.fingerprint`` column)."""
+    return " ".join(f"{h:x}" for h in sketch(text)) + " | " + " ".join(numbers(text))
+
+
+def same_numbers(a: Iterable[str], b: Iterable[str]) -> bool:
+    """Whether two texts state the same numbers (as multisets), but for :data:`MAX_NUMBER_DIFF` of them."""
+    from collections import Counter
+    ca, cb = Counter(a), Counter(b)
+    diff = sum(((ca - cb) + (cb - ca)).values())
+    return diff <= MAX_NUMBER_DIFF * max(sum(ca.values()), sum(cb.values()))
+
+
+def similarity(a: Iterable[int], b: Iterable[int], k: int = K) -> float:
+    """Estimated Jaccard similarity of two bottom-k sketches."""
+    a, b = set(a), set(b)
+    if not a or not b:
+        return 0.0
+    union = sorted(a | b)[:k]
+    return sum(1 for h in union if h in a and h in b) / len(union)
+
+
+def parse(fp: Optional[str]) -> tuple[list[int], list[str]]:
+    """``(sketch, numbers)`` of a fingerprint string."""
+    hs, _, nums = (fp or "").partition("|")
+    return [int(x, 16) for x in hs.split()], nums.split()
+
+
+class Index:
+    """The documents of a store, to find the one a new document duplicates."""
+
+    def __init__(self, rows: Iterable = ()):
+        self.by_key: dict = {}
+        self.by_hash: dict = {}
+        self.docs: dict = {}
+        for doc_id, key, fp, year, region_code, title in rows:
+            self.add(doc_id, key, fp, year, region_code, title)
+
+    def add(self, doc_id, key, fp, year=None, region_code=None, title=None) -> None:
+        fp, nums = parse(fp)
+        self.docs[doc_id] = (fp, nums, year, region_code, title)
+        if key:
+            self.by_key.setdefault(key, doc_id)
+        for h in fp:
+            self.by_hash.setdefault(h, []).append(doc_id)
+
+    def find(self, key, fp, year=None, region_code=None) -> Optional[tuple[str, float]]:
+        """``(doc_id, similarity)`` of the stored document this one duplicates, or None (``fp``: a
+        :func:`fingerprint` string)."""
+        if key and key in self.by_key:
+            return self.by_key[key], 1.0
+        fp, nums = parse(fp)
+        if not fp:
+            return None
+        votes: dict = {}
+        for h in fp:
+            for d in self.by_hash.get(h, ()):
+                votes[d] = votes.get(d, 0) + 1
+        best = None
+        for d, n in sorted(votes.items(), key=lambda kv: -kv[1]):
+            if n < len(fp) * THRESHOLD / 2:
+                break
+            other, nums2, y2, r2, _ = self.docs[d]
+            if not same_numbers(nums, nums2):
+                continue
+            sim = similarity(fp, other)
+            known = year is not None and y2 is not None and region_code and r2
+            if (year is not None and y2 is not None and int(year) != int(y2)) or (
+                    region_code and r2 and region_code != r2):
+                continue  # same boilerplate, another year or region: a different report
+            if sim >= (THRESHOLD if known else STRICT_THRESHOLD) and (best is None or sim > best[1]):
+                best = (d, round(sim, 3))
+        return best
