@@ -51,7 +51,8 @@ def medians(cmd: list, repeat: int) -> tuple[float, float]:
 
 
 def header() -> None:
-    print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  {platform.node()}  {platform.processor() or platform.machine()}"
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    print(f"# {when}  {platform.node()}  {platform.processor() or platform.machine()}"
           f"  {os.cpu_count()} cores  Python {platform.python_version()}  load {os.getloadavg()[0]:.1f}")
 
 
@@ -102,7 +103,8 @@ def scaling(text: str, scales: list, repeat: int) -> None:
     for k in scales:
         n, b = rows[k]
         print(f"{k:>3}× {n:>8} chars: extract {n / b['total cpu'] / 1e6:5.3f} M chars/cpu-s, jieba.lcut "
-              f"{n / b['jieba cpu'] / 1e6:5.3f} M chars/cpu-s, ratio extract/jieba cpu {b['total cpu'] / b['jieba cpu']:5.2f}"
+              f"{n / b['jieba cpu'] / 1e6:5.3f} M chars/cpu-s, "
+              f"ratio extract/jieba cpu {b['total cpu'] / b['jieba cpu']:5.2f}"
               f" (wall {b['total'] / b['jieba']:5.2f})   (goal ≤ 1.0)")
 
 

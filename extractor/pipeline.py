@@ -1,4 +1,4 @@
-"""The extraction pipeline: ingest → normalise → sections → quantities → measures → indicators.
+"""The extraction pipeline: ingest → normalise → sections → quantities → tables → measures → indicators.
 
 Each stage is a plain function in its own module; :func:`extract` runs them in order on one
 document and wraps an unexpected failure in :class:`~extractor.errors.StageError` naming the stage.
@@ -39,10 +39,12 @@ def settings_for(settings: Optional[Settings] = None, **options) -> Settings:
 def run(doc: Document, settings: Optional[Settings] = None) -> Report:
     """Run every stage on an ingested document."""
     from extractor.indicators import normalizer as indicators
+    from extractor.indicators import tables as table_indicators
     from extractor.stages import measures
     from extractor.stages import metadata
     from extractor.stages import quantities
     from extractor.stages import sections
+    from extractor.stages import tables
     from extractor.stages.index import SectionIndex
     settings = settings if settings is not None else DEFAULT
     timings: dict = {}
@@ -50,14 +52,26 @@ def run(doc: Document, settings: Optional[Settings] = None) -> Report:
     secs = _stage("sections", doc, timings, sections.find_sections, doc, settings.use_models, settings)
     index = SectionIndex(secs)
     qs = _stage("quantities", doc, timings, quantities.extract_quantities, doc, index)
+    tabs, qs = _stage("tables", doc, timings, tables.apply, doc, qs)
     index.locate(doc, qs)
+    index.locate(doc, tabs)
     ms = _stage("measures", doc, timings, measures.find_measures, doc, index)
     index.locate(doc, ms)
-    inds = _stage("indicators", doc, timings, indicators.map_indicators, doc, meta, index, qs, settings.use_models,
-                  settings)
+    inds = _stage("indicators", doc, timings, table_indicators.map_with_tables, indicators.map_indicators, tabs, doc,
+                  meta, index, qs, settings.use_models, settings)
     index.locate(doc, inds)
+    _whole_words(doc, inds)
     return Report(document=doc, meta=meta, section_list=secs, quantity_list=qs, measure_list=ms,
-                  indicator_list=inds, timings=timings)
+                  indicator_list=inds, timings=timings, table_list=tabs)
+
+
+def _whole_words(doc: Document, items: list) -> None:
+    """Evidence never begins or ends inside a word: widen each span to the words it cuts."""
+    from extractor.text.segment import word_span
+    for it in items:
+        s, e = word_span(doc.text, it.start, it.end)
+        if (s, e) != (it.start, it.end):
+            it.start, it.end, it.evidence = s, e, doc.text[s:e]
 
 
 def extract(path: Union[str, Path, Document], settings: Optional[Settings] = None, **options) -> Report:

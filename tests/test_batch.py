@@ -71,8 +71,7 @@ def test_folder_batch_then_resume(folder, tmp_path):
     for table in ("documents", "sections", "quantities", "measures", "indicators", "errors"):
         assert (out / "parquet" / f"{table}.parquet").exists()
     s2 = batch.run_batch([folder], out, workers=2, quiet=True)
-    assert (s2.done, s2.skipped, s2.failed) == (0, 5, 0)
-    assert s2.seconds < s1.seconds / 2
+    assert (s2.done, s2.skipped, s2.failed) == (0, 5, 0)  # nothing extracted again (no timing: a shared machine)
     assert tables(out) == t
     # retrying the errors re-runs only the two broken files, and they fail again (no duplicates)
     s3 = batch.run_batch([folder], out, workers=1, quiet=True, retry_errors=True)
@@ -270,5 +269,5 @@ def test_done_when_zhoucun_provinces_and_broken_pdfs(shared_dir, tmp_path, zhouc
     assert (len(t["documents"]), len(t["errors"])) == (9, 2)
     assert len(t["indicators"]) > 100
     s2 = batch.run_batch([d], out, quiet=True)
-    assert s2.done == 0 and s2.seconds < s1.seconds / 2
+    assert s2.done == 0 and s2.skipped == s1.total
     assert tables(out) == t

@@ -165,6 +165,15 @@ def test_every_column_has_a_comment_and_a_dictionary_entry(tmp_path):
             assert f"`{col}`" in doc, (table, col)
 
 
+def test_every_environment_setting_is_documented():
+    from pathlib import Path
+
+    from extractor.core.settings import ENV
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    for var in ENV:
+        assert f"`{var}`" in doc, var
+
+
 def test_version_1_database_is_upgraded_in_place(tmp_path):
     import duckdb
     v1 = {
@@ -185,3 +194,56 @@ def test_version_1_database_is_upgraded_in_place(tmp_path):
         assert {"sentence", "sentence_text", "row_id"} <= cols
         assert st.con.execute("SELECT source, n_sources FROM documents").fetchall() == [("old.txt", None)]
         assert all(st.count(t) >= 0 for t in DDL if t != "meta")
+
+
+@pytest.mark.parametrize("text, span, want", [
+    ("建立8个行政复议便民联系点，", "8个行政复议便民联", "8个行政复议便民联系点"),
+    ("审批事项33个审查通过。", "33个审", "33个审查"),
+    ("接收行政复议申请54件，", "接收行政复议申请54件", "接收行政复议申请54件"),
+    ("全年调解矛盾纠纷1049件。", "解矛盾纠纷1049件", "调解矛盾纠纷1049件"),
+])
+def test_evidence_is_widened_to_whole_words(text, span, want):
+    from extractor.text.segment import word_span
+    a = text.index(span)
+    s, e = word_span(text, a, a + len(span))
+    assert text[s:e] == want
+
+
+def test_no_indicator_evidence_ends_inside_a_word(mixed):
+    from extractor.text.segment import tokenize
+    _, out, _ = mixed
+    with Store(out, read_only=True) as st:
+        rows = st.con.execute('SELECT t.text, i."start", i."end" FROM indicators i JOIN texts t USING (doc_id)').fetchall()
+    for text, a, b in rows:
+        line_a = text.rfind("\n", 0, a) + 1
+        line_b = text.find("\n", b) if text.find("\n", b) >= 0 else len(text)
+        cuts = {p for _, s, e in tokenize(text[line_a:line_b]) for p in range(s + line_a + 1, e + line_a)}
+        assert a not in cuts and b not in cuts, text[a:b]
+
+
+def test_a_text_copy_replaces_a_pdf_original(tmp_path, monkeypatch):
+    """Whichever copy finishes first, the stored original is the plain-text one (its offsets index a file the
+    user has), and the PDF becomes its duplicate."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "r.txt").write_text(report(1), encoding="utf-8")
+    (tmp_path / "in" / "r.md").write_text(report(1).replace("，", "， "), encoding="utf-8")
+    from extractor.batch import runner
+    real = runner.process
+
+    def as_pdf(item, *a, **k):  # the .md result dressed as a PDF extraction that finished first
+        res = real(item, *a, **k)
+        if res["ok"] and item.path.endswith(".md"):
+            res["out"]["document"]["format"] = "pdf"
+        return res
+
+    monkeypatch.setattr(runner, "process", as_pdf)
+    order = [tmp_path / "in" / "r.md", tmp_path / "in" / "r.txt"]
+    s = batch.run_batch(order, tmp_path / "out", workers=1, memory_mb=None, quiet=True)
+    assert (s.total, s.done, s.duplicates) == (2, 1, 1)
+    with Store(tmp_path / "out", read_only=True) as st:
+        assert st.con.execute("SELECT source, format, n_sources FROM documents").fetchall() == [
+            (str(tmp_path / "in" / "r.txt"), "text", 2)]
+        rel = dict(st.con.execute("SELECT source, relation FROM document_sources").fetchall())
+        assert rel == {str(tmp_path / "in" / "r.txt"): "original", str(tmp_path / "in" / "r.md"): "duplicate"}
+        assert st.con.execute("SELECT count(DISTINCT doc_id) FROM indicators").fetchone()[0] == 1
+        assert st.con.execute("SELECT count(DISTINCT doc_id) FROM texts").fetchone()[0] == 1

@@ -277,6 +277,22 @@ def test_catalogue_lists_every_indicator_once_per_catalogue():
     (["reconsideration.applications_received@actual"], ["reconsideration_applications_rec"]),
     (["x" * 40, "x" * 40], ["x" * 32, "x" * 30 + "_2"]),
     (["1st", "A", "a"], ["v1st", "A", "a_2"]),
+    (["start", "end", "in"], ["start", "end_", "in_"]),
 ])
 def test_stata_names(cols, want):
     assert export.stata_names(cols) == want
+
+
+def test_run_takes_the_export_format_from_the_output_name(tmp_path, monkeypatch, capsys):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "r1.txt").write_text(report(1), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "in", "-o", "results.xlsx", "-q"]) == 0
+    assert (tmp_path / "results" / "extractor.duckdb").exists()
+    assert (tmp_path / "results" / "indicators.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
+    df = pd.read_excel(tmp_path / "results.xlsx")
+    assert "reconsideration.applications_received" in set(df["indicator"])
+    assert main(["run", "in", "--out", "o2", "--export", "t.dta", "-q"]) == 0
+    dta = pd.read_stata(tmp_path / "t.dta")
+    assert len(dta) == len(df) and {"start", "end_"} <= set(dta.columns)

@@ -37,3 +37,12 @@ def test_fast_asdict_odd_values():
     got, want = facts.asdict(o), dataclasses.asdict(o)
     assert got == want and type(got["d"]) is P and got["b"]["k"] == {"x": [1, (2, 3)]}
     assert got["c"]["x"] is not o.c.x  # copies, like dataclasses.asdict
+
+
+def test_indicator_rows_of_a_report_equal_those_of_its_json(zhoucun_path):
+    """rows_of reads a Report's header and indicators directly (no whole-report JSON) with the same result."""
+    import extractor
+    from extractor.output.table import rows_of
+    rep = extractor.extract(zhoucun_path)
+    assert rep.indicator_list
+    assert rows_of(rep) == rows_of(rep.to_dict())

@@ -6,7 +6,6 @@ import json
 import shutil
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -126,8 +125,10 @@ def _texts_for(name: str) -> list:
         "part": ["一、2025年工作回顾 ‖ 过去一年，地区生产总值增长5%。", "三、存在的问题 ‖ 一些短板仍然突出。",
                  "二、2026年工作安排 ‖ 要着力扩大内需，将推动投资。", "加强组织领导 ‖ 各级党委要履行第一责任人职责。"],
         "sentence_type": ["[plans] 将加快建设现代化产业体系。", "[results] 新增就业12万人。", "[none] 部分单位重视不够。"],
-        "indicator_fazhi": ["受理行政复议案件 <Q:件:count> ，", "办理法律援助 <Q:件:count> ", "开展普法 <Q:场:count> 次"],
-        "indicator_economy": ["全年地区生产总值 <Q:元:amount> ", "增长 <Q:%:rate> ", "城镇新增就业 <Q:人:count> "],
+        "indicator_fazhi": ["受理行政复议案件 <Q:件:count> ，", "办理法律援助 <Q:件:count> ",
+                            "开展普法 <Q:场:count> 次"],
+        "indicator_economy": ["全年地区生产总值 <Q:元:amount> ", "增长 <Q:%:rate> ",
+                              "城镇新增就业 <Q:人:count> "],
     }[name]
     return base + odd
 
@@ -192,7 +193,8 @@ _SK: dict = {}
 def test_inference_does_not_import_sklearn():
     code = ("import sys, extractor; from extractor.ml import models; "
             "models.predict('part', ['一、工作回顾 ‖ 正文']); r = extractor.extract(sys.argv[1]); "
-            "bad = [m for m in ('sklearn', 'skops', 'scipy') if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
+            "bad = [m for m in ('sklearn', 'skops', 'scipy') if m in sys.modules]; "
+            "print(bad); sys.exit(1 if bad else 0)")
     p = subprocess.run([sys.executable, "-c", code, str(ROOT / "corpora" / "sample" / "zhoucun-2023.txt")],
                        capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stdout + p.stderr

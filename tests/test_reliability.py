@@ -428,3 +428,22 @@ def test_store_write_failure_is_one_line(tmp_path, monkeypatch):
     assert "No space left on device" in str(exc.value) and exc.value.summary is not None
 
 
+
+
+def test_a_pdf_line_longer_than_pdfiums_object_limit_is_read_whole(tmp_path):
+    pytest.importorskip("reportlab")
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    p = tmp_path / "long-line.pdf"
+    c = canvas.Canvas(str(p), pagesize=(200000, 800))
+    t = c.beginText(10, 400)
+    t.setFont("STSong-Light", 3)  # 150,000 points wide: inside the page
+    t.textOut("行政复议案件五十四件" * 5000)  # one text object of 50,000 characters
+    c.drawText(t)
+    c.showPage()
+    c.save()
+    from extractor import load
+    text = load(p).text
+    assert text.count("行政复议案件五十四件") == 5000

@@ -335,3 +335,22 @@ def test_chart_bars_and_points_stay_in_the_plot(values):
             assert top <= float(cy) <= bottom
         n = len(re.findall(r"<title>", svg))
         assert n == len(values)
+
+
+def test_review_page_markers_and_gold_before():
+    """Page markers are empty elements (the text pane's text stays the document text); ``_before`` makes
+    ``before + text`` unique in the text, as spec/annotation.md asks."""
+    import review_fixture as rf
+
+    from extractor.output.viz import gold_before, render_html
+    text = "第一页：受理12件。\n第二页：受理12件，办结12件。\n第三页：受理12件。"
+    starts = [0, text.index("第二页"), text.index("第三页")]
+    data = sf.report("x.txt", "东城区", 2023, text, [])
+    data["page_starts"] = starts
+    page = render_html(data)
+    assert rf.parse_text_pane(page)["text"] == text
+    for n in (1, 2, 3):
+        assert f'id="page-{n}" data-page="{n}"' in page
+    for q in data["quantities"]:
+        b = gold_before(text, q["start"], q["end"])
+        assert len(b) <= 12 and text.count(b + q["text"]) == 1 and text[q["start"] - len(b):q["start"]] == b

@@ -85,12 +85,23 @@ class Index:
         self.by_key: dict = {}
         self.by_hash: dict = {}
         self.docs: dict = {}
-        for doc_id, key, fp, year, region_code, title in rows:
-            self.add(doc_id, key, fp, year, region_code, title)
+        self.formats: dict = {}
+        for doc_id, key, fp, year, region_code, title, *fmt in rows:
+            self.add(doc_id, key, fp, year, region_code, title, fmt[0] if fmt else None)
 
-    def add(self, doc_id, key, fp, year=None, region_code=None, title=None) -> None:
+    def remove(self, doc_id) -> None:
+        """Forget a document (replaced by a better copy)."""
+        self.docs.pop(doc_id, None)
+        self.formats.pop(doc_id, None)
+        self.by_key = {k: d for k, d in self.by_key.items() if d != doc_id}
+        for h, ds in list(self.by_hash.items()):
+            if doc_id in ds:
+                ds.remove(doc_id)
+
+    def add(self, doc_id, key, fp, year=None, region_code=None, title=None, fmt=None) -> None:
         fp, nums = parse(fp)
         self.docs[doc_id] = (fp, nums, year, region_code, title)
+        self.formats[doc_id] = fmt
         if key:
             self.by_key.setdefault(key, doc_id)
         for h in fp:
@@ -123,3 +134,12 @@ class Index:
             if sim >= (THRESHOLD if known else STRICT_THRESHOLD) and (best is None or sim > best[1]):
                 best = (d, round(sim, 3))
         return best
+
+
+#: the better original of two copies of a report: its offsets index a plain file, then the richer layout
+FORMAT_RANK = {"text": 0, "markdown": 0, "docx": 1, "html": 2, "pdf": 3}
+
+
+def better_original(new_format: Optional[str], old_format: Optional[str]) -> bool:
+    """Whether a new copy in ``new_format`` should replace the stored original in ``old_format``."""
+    return FORMAT_RANK.get(new_format or "", 9) < FORMAT_RANK.get(old_format or "", 9)

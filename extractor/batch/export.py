@@ -48,13 +48,24 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _stata_reserved() -> set:
+    try:
+        from pandas.io.stata import StataWriter
+        return set(StataWriter.RESERVED_WORDS)
+    except (ImportError, AttributeError):  # pragma: no cover - another pandas
+        return {"end", "in", "if", "int", "long", "float", "double", "byte", "using", "with", "_n", "_N"}
+
+
 def stata_names(columns) -> list[str]:
-    """Stata-safe, unique variable names (≤ 32 ASCII characters) for ``columns``."""
+    """Stata-safe, unique variable names (≤ 32 ASCII characters, no reserved word: ``end`` → ``end_``)."""
     out, seen = [], set()
+    reserved = _stata_reserved()
     for i, c in enumerate(columns):
         name = re.sub(r"[^A-Za-z0-9_]+", "_", str(c)).strip("_") or f"v{i + 1}"
         if name[0].isdigit():
             name = "v" + name
+        if name in reserved:
+            name += "_"
         name = name[:32]
         base, k = name, 1
         while name.lower() in seen:

@@ -333,7 +333,7 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
     t0 = time.perf_counter()
     summary = Summary()
     workers = workers or os.cpu_count() or 1
-    from extractor.batch.dedup import Index
+    from extractor.batch.dedup import Index, better_original
     with Store(out_dir) as store:
         if parquet and not (store.dir / "parquet" / "documents.parquet").exists():
             store.export_parquet()  # a first snapshot, so readers never meet a locked folder without one
@@ -445,14 +445,31 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
                 region = d.get("region") or {}
                 hit = index.find(out.get("text_sha256"), out.get("fingerprint"),
                                  d.get("year"), region.get("code"))
-                if hit and hit[0] != d["id"]:
+                if hit and hit[0] != d["id"] and better_original(d.get("format"), index.formats.get(hit[0])):
+                    # the same report in a better format (a text file over its PDF): it becomes the original
+                    store.write_document(out, res["path"], res.get("seconds", 0.0), provenance.pop(res["path"], None),
+                                         supersedes=hit)
+                    this_run = hit[0] in outcome.values()
+                    index.remove(hit[0])
+                    index.add(d["id"], out.get("text_sha256"), out.get("fingerprint"),
+                              d.get("year"), region.get("code"), d.get("title"), d.get("format"))
+                    for k, v in list(outcome.items()):
+                        if v == hit[0]:
+                            outcome[k] = d["id"]
+                    outcome[d["id"]] = d["id"]
+                    if this_run:  # the input extracted before in this run is now the duplicate
+                        summary.duplicates += 1
+                    else:  # the original came from an earlier run: this input is extracted
+                        summary.done += 1
+                    summary.chars += len(out.get("text") or "")
+                elif hit and hit[0] != d["id"]:
                     store.add_source(hit[0], res["path"], "duplicate", hit[1], provenance.pop(res["path"], None))
                     summary.duplicates += 1
                     outcome[d["id"]] = hit[0]
                 else:
                     store.write_document(out, res["path"], res.get("seconds", 0.0), provenance.pop(res["path"], None))
                     index.add(d["id"], out.get("text_sha256"), out.get("fingerprint"),
-                              d.get("year"), region.get("code"), d.get("title"))
+                              d.get("year"), region.get("code"), d.get("title"), d.get("format"))
                     summary.done += 1
                     summary.chars += len(out.get("text") or "")
                     outcome[d["id"]] = d["id"]

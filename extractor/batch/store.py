@@ -10,6 +10,9 @@ Tables (schema version :data:`SCHEMA_VERSION`, recorded in ``meta``):
 ``errors``      one row per input that failed: ``path``, ``doc_id``, ``stage``, ``error_class``, ``message``
 ``texts``       ``doc_id``, ``text``: the document text every ``start``/``end`` indexes
 ``sentences``   ``doc_id``, ``idx`` (sentence id), ``start``, ``end``, ``text``, ``section``, ``page``
+``tables``      ``doc_id`` + one row per table (id, page, caption, unit, header rows, labels; docs/tables.md)
+``table_cells`` ``doc_id``, ``table_id`` + one row per cell (row, col, text, offsets, value, unit, kind, the
+                ``quantity`` idx it became, its row and column labels)
 ``document_sources`` every input that gave a document: its own file, and each duplicate of it (same report as
                 another file, format or corpus row), with its provenance (URL, fetch time, HTTP status …)
 
@@ -65,12 +68,19 @@ DDL = {
                          "bytes_sha256 VARCHAR, meta VARCHAR, url VARCHAR, fetched_at VARCHAR, http_status INTEGER, "
                          "content_type VARCHAR, added_at TIMESTAMP DEFAULT current_timestamp, input_id VARCHAR, "
                          "raw_path VARCHAR"),
+    # the tables of docs/tables.md: one row per table, one per cell (``quantity`` = idx in quantities)
+    "tables": ('doc_id VARCHAR, id VARCHAR, page INTEGER, caption VARCHAR, unit VARCHAR, source VARCHAR, '
+               '"start" BIGINT, "end" BIGINT, section VARCHAR, n_rows INTEGER, n_cols INTEGER, header_rows INTEGER, '
+               'stub_cols INTEGER, header VARCHAR, "columns" VARCHAR, "rows" VARCHAR'),
+    "table_cells": ('doc_id VARCHAR, table_id VARCHAR, "row" INTEGER, col INTEGER, rowspan INTEGER, colspan INTEGER, '
+                    'text VARCHAR, "start" BIGINT, "end" BIGINT, role VARCHAR, value DOUBLE, unit VARCHAR, '
+                    'kind VARCHAR, quantity INTEGER, page INTEGER, row_label VARCHAR, column_label VARCHAR'),
 }
 TABLES = ["documents", "sections", "quantities", "measures", "indicators", "errors", "texts", "sentences",
-          "document_sources"]
+          "document_sources", "tables", "table_cells"]
 #: per-document tables (every row has the document's doc_id)
 DOC_TABLES = ("sections", "quantities", "measures", "indicators", "sentences", "texts", "document_sources",
-              "documents")
+              "tables", "table_cells", "documents")
 TIMESTAMPS = ("extracted_at", "failed_at", "added_at")
 
 
@@ -212,9 +222,12 @@ class Store:
         return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
     # -- writing ------------------------------------------------------------------------------------
-    def write_document(self, out: dict, path: str, seconds: float = 0.0, source: Optional[dict] = None) -> None:
+    def write_document(self, out: dict, path: str, seconds: float = 0.0, source: Optional[dict] = None,
+                       supersedes: Optional[tuple] = None) -> None:
         """Write one document's extraction (the JSON of spec/output.md) in one transaction: its rows, its
-        text and sentences, and ``path`` as its first source (``source``: provenance of that input)."""
+        text and sentences, and ``path`` as its first source (``source``: provenance of that input).
+        ``supersedes``: ``(doc_id, similarity)`` of a stored duplicate this one replaces as the original (a
+        text file over the PDF of the same report); its sources become this document's duplicates."""
         from extractor.batch.dedup import fingerprint, text_key
         doc = out["document"]
         doc_id = doc["id"]
@@ -238,6 +251,13 @@ class Store:
                 for table in DOC_TABLES:
                     con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [old])
             con.execute("DELETE FROM document_sources WHERE source = ?", [doc.get("source") or path])
+            if supersedes:
+                prev, sim = supersedes
+                for table in DOC_TABLES:
+                    if table != "document_sources":
+                        con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [prev])
+                con.execute("UPDATE document_sources SET doc_id = ?, relation = 'duplicate', similarity = ? "
+                            "WHERE doc_id = ?", [doc_id, sim, prev])
             con.execute("DELETE FROM errors WHERE path = ? OR doc_id = ?", [path, doc_id])
             self._insert("sections", [dict(s, doc_id=doc_id) for s in out.get("sections") or []])
             self._insert("quantities", qrows)
@@ -259,6 +279,7 @@ class Store:
                 else:
                     row["max"] = ind.get("max")
             self._insert("indicators", inds)
+            self._insert_tables(doc_id, out.get("tables") or [])
             self._insert("texts", [{"doc_id": doc_id, "text": text}])
             self._insert("sentences", [dict(s, doc_id=doc_id) for s in sents])
             src = dict(source or {})
@@ -281,6 +302,9 @@ class Store:
                 "fingerprint": out.get("fingerprint") or fingerprint(text),
                 "n_sources": 1,
             }])
+            if supersedes:
+                con.execute("UPDATE documents SET n_sources = (SELECT count(*) FROM document_sources s "
+                            "WHERE s.doc_id = documents.doc_id) WHERE doc_id = ?", [doc_id])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -310,9 +334,22 @@ class Store:
         return {r[0]: r[1] for r in self.con.execute("SELECT source, input_id FROM document_sources").fetchall()}
 
     def fingerprints(self) -> list:
-        """``(doc_id, text_sha256, fingerprint, year, region_code, title)`` of every stored document."""
-        return self.con.execute("SELECT doc_id, text_sha256, fingerprint, year, region_code, title "
+        """``(doc_id, text_sha256, fingerprint, year, region_code, title, format)`` of every stored document."""
+        return self.con.execute("SELECT doc_id, text_sha256, fingerprint, year, region_code, title, format "
                                 "FROM documents").fetchall()
+
+    def _insert_tables(self, doc_id: str, tables: list) -> None:
+        self._insert("tables", [dict(t, doc_id=doc_id) for t in tables])
+        cells = []
+        for t in tables:
+            cols, rows = t.get("columns") or [], t.get("rows") or []
+            for c in t.get("cells") or []:
+                r, k = c.get("row", 0), c.get("col", 0)
+                cells.append(dict(c, doc_id=doc_id, table_id=t.get("id"), rowspan=c.get("rowspan", 1),
+                                  colspan=c.get("colspan", 1), page=c.get("page", t.get("page")),
+                                  row_label=rows[r] if r < len(rows) else None,
+                                  column_label=cols[k] if k < len(cols) else None))
+        self._insert("table_cells", cells)
 
     def write_error(self, path: str, doc_id: Optional[str], stage: str, error_class: str, message: str) -> None:
         con = self.con

@@ -8,7 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 #: argparse destination → Settings field
-FLAGS = {"password": "password", "pdf_engine": "pdf_engine", "models_dir": "models_dir", "max_bytes": "max_bytes"}
+FLAGS = {"password": "password", "pdf_engine": "pdf_engine", "models_dir": "models_dir", "max_bytes": "max_bytes",
+         "ocr": "ocr"}
 
 
 def add_settings_flags(p) -> None:
@@ -19,6 +20,13 @@ def add_settings_flags(p) -> None:
     p.add_argument("--models-dir", dest="models_dir", type=Path, help="the trained models to use (default: shipped)")
     p.add_argument("--pdf-engine", dest="pdf_engine", choices=["pdfium", "pdfplumber"], help="PDF text engine")
     p.add_argument("--max-bytes", dest="max_bytes", type=int, help="refuse larger input files")
+    add_ocr_flag(p)
+
+
+def add_ocr_flag(p) -> None:
+    p.add_argument("--ocr", choices=["auto", "always", "never"], default=None,
+                   help="OCR of PDF pages: auto (pages without a text layer; the default), always (every page "
+                        "with an image), never; needs the 'ocr' extra (pip install 'extractor[ocr]')")
 
 
 def add_limit_flags(p) -> None:

@@ -24,6 +24,8 @@ def add_batch_options(p) -> None:
     p.add_argument("--no-parquet", action="store_true", help="do not write the Parquet copies")
     p.add_argument("--strict", action="store_true", help="exit with code 1 when any input failed")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    from extractor.commands._options import add_ocr_flag
+    add_ocr_flag(p)
     p.add_argument("--debug", action="store_true", help="show full tracebacks")
 
 
@@ -42,6 +44,8 @@ def register(sub) -> None:
 
 def batch_from_args(args, inputs):
     from extractor.batch.runner import run_batch
+    from extractor.core.settings import export
+    export(ocr=getattr(args, "ocr", None))  # the workers build their settings from the environment
     fetcher = None
     if args.max_bytes or args.rate_limit != 1.0:
         from extractor.ingest.fetch import Fetcher

@@ -80,11 +80,17 @@ class Quantity:
     max: Optional[float] = None  # upper bound of a range
     unit_text: Optional[str] = None  # the unit as written
     clause: Optional[str] = None  # the clause it was found in (working copy), for readers and the normalizer
+    table: Optional[str] = None  # a table cell's quantity: the table id ("t1"), and the cell's row and col
+    row: Optional[int] = None
+    col: Optional[int] = None
 
     def to_dict(self) -> dict:
         d = asdict(self)
         if d["max"] is None:
             d.pop("max")
+        if d.get("table") is None:  # prose quantities keep the JSON of spec/output.md
+            for k in ("table", "row", "col"):
+                d.pop(k, None)
         v = d["value"]
         if isinstance(v, float) and v.is_integer():
             d["value"] = int(v)

@@ -27,7 +27,10 @@ def finite(obj):
 
 def dumps(obj, **kwargs) -> str:
     kwargs.setdefault("ensure_ascii", False)
-    return json.dumps(finite(obj), allow_nan=False, **kwargs)
+    try:  # the common case, all numbers finite: no walk over the whole object first
+        return json.dumps(obj, allow_nan=False, **kwargs)
+    except ValueError:  # a non-finite float somewhere (json's own check): write it as null
+        return json.dumps(finite(obj), allow_nan=False, **kwargs)
 
 
 def _constant(name: str):

@@ -77,11 +77,12 @@ def load(path: Union[str, Path], password: Optional[str] = None, data: Optional[
          settings: Optional[Settings] = None, suffix: Optional[str] = None) -> Document:
     """Read a report (text, Markdown, PDF, HTML or Word) into a :class:`Document`.
 
-    ``settings`` gives the size limit, the PDF engine and the password (``password`` wins when given).
+    ``settings`` gives the size limit, the PDF engine, the OCR mode and the password (``password`` wins when given).
     ``path`` may also be ``-`` (the bytes of standard input), an ``http(s)://`` URL (fetched politely, see
     :mod:`extractor.ingest.fetch`) or ``corpus.csv#3`` (a row of a tabular corpus, see
     :mod:`extractor.ingest.tabular`). ``data``: the bytes, already read; ``suffix``: the file type they
     have when ``path`` does not say it (``.pdf``).
+
     Raises an :class:`~extractor.errors.ExtractorError` subclass naming the file and the cause for
     missing, empty, corrupt, encrypted, image-only or unsupported input.
     """
@@ -120,7 +121,7 @@ def load(path: Union[str, Path], password: Optional[str] = None, data: Optional[
         return from_text(text, src, "markdown" if suffix in {".md", ".markdown"} else "text", encoding, doc_id)
     if kind == "pdf":
         from extractor.ingest.pdf import read_pdf
-        return read_pdf(data, src, doc_id, password=password, engine=settings.pdf_engine)
+        return read_pdf(data, src, doc_id, password=password, engine=settings.pdf_engine, settings=settings)
     if kind == "html":
         from extractor.ingest.html import read_html
         return read_html(data, src, doc_id)

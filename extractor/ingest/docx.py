@@ -1,7 +1,8 @@
 """Word (.docx) reports → :class:`~extractor.document.Document` (python-docx).
 
 The document text is the body in reading order, one paragraph per line ("\\n" between them);
-tables are flattened row by row, cells separated by a tab, so numbers in tables are kept. Word's
+tables are written row by row, cells separated by a tab (a merged cell once, at its top-left), and each
+table's grid is given as a :class:`~extractor.core.document.SourceTable` (``Document.tables``). Word's
 automatic paragraph numbers (一、 （一） 1.) are written out before the paragraph's text, as shown.
 Headings come from paragraph styles (Heading 1.. / 标题 1.. / outline levels → ``cue="style"``)
 and from whole-paragraph bold, short lines (``cue="font"``); the title from the Title style, else a
@@ -15,7 +16,7 @@ import zipfile
 from typing import Optional
 
 from extractor.core import errors
-from extractor.core.document import Document, Heading
+from extractor.core.document import Document, Heading, SourceCell, SourceTable
 
 _HEADING_STYLE = re.compile(r"^(?:heading|标题|titre|überschrift)\s*(\d)$", re.I)
 _TITLE_STYLE = re.compile(r"^(?:title|标题|文档标题|主标题)$", re.I)
@@ -208,18 +209,48 @@ def _centred(paragraph) -> bool:
     return align == WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _table_rows(table) -> list:
-    rows = []
-    for row in table.rows:
-        cells, last = [], None
-        for cell in row.cells:
-            if last is not None and cell._tc is last:  # a merged cell repeats itself
+def _table_grid(table) -> list:
+    """The table's cells once each, merges resolved: ``[(row, col, rowspan, colspan, text)]``. python-docx
+    repeats a merged cell at every grid position it covers (the same ``_tc``)."""
+    seen: dict = {}
+    order = []
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row.cells):
+            key = cell._tc  # the element itself (kept alive by the dict), not id(): proxies are recycled
+            if key in seen:
+                top = seen[key]
+                top[2] = max(top[2], r - top[0] + 1)
+                top[3] = max(top[3], c - top[1] + 1)
                 continue
-            last = cell._tc
-            cells.append(" ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
-        if any(cells):
-            rows.append("\t".join(cells).rstrip("\t"))
-    return rows
+            text = " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
+            top = [r, c, 1, 1, text]
+            seen[key] = top
+            order.append(top)
+    return [tuple(t) for t in order]
+
+
+def _table_rows(table, pos: int):
+    """The table's rows as lines (cells separated by a tab, a merged cell written once at its top-left) and
+    its :class:`SourceTable` with offsets from ``pos``."""
+    grid = _table_grid(table)
+    by_row: dict = {}
+    for r, c, rs, cs, text in grid:
+        by_row.setdefault(r, []).append((c, rs, cs, text))
+    lines, cells = [], []
+    p = pos
+    for r in sorted(by_row):
+        parts, q = [], p
+        for i, (c, rs, cs, text) in enumerate(sorted(by_row[r])):
+            if i:
+                q += 1  # the tab
+            cells.append(SourceCell(row=r, col=c, start=q, end=q + len(text), rowspan=rs, colspan=cs))
+            parts.append(text)
+            q += len(text)
+        line = "\t".join(parts)
+        lines.append(line)
+        p += len(line) + 1
+    st = SourceTable(start=pos, end=max(pos, p - 1), cells=cells, source="docx") if cells else None
+    return lines, st
 
 
 def read_docx(data: bytes, src: str, doc_id: str) -> Document:
@@ -258,14 +289,18 @@ def read_docx(data: bytes, src: str, doc_id: str) -> Document:
 
     parts: list = []
     headings: list = []
+    tables: list = []
     pos = 0
     title = None
     first_para = True
     for b in blocks:
         if isinstance(b, Table):
-            for row in _table_rows(b):
+            rows, st = _table_rows(b, pos)
+            for row in rows:
                 parts.append(row)
                 pos += len(row) + 1
+            if st is not None:
+                tables.append(st)
             continue
         text = b.text.strip().replace("\r", "")
         if not text:
@@ -302,7 +337,8 @@ def read_docx(data: bytes, src: str, doc_id: str) -> Document:
         meta["core_title"] = core.title
     if core.author:
         meta["author"] = core.author
-    return Document(text=text, source=src, id=doc_id, format="docx", title=title, headings=headings, meta=meta)
+    return Document(text=text, source=src, id=doc_id, format="docx", title=title, headings=headings, meta=meta,
+                    tables=tables)
 
 
 __all__ = ["read_docx"]

@@ -1,6 +1,8 @@
 """HTML pages saved from government sites: the main content (trafilatura), the title, chrome dropped.
 
-The document text is the extracted main content, one paragraph per line. Page chrome that the
+The document text is the extracted main content, one paragraph per line. Each ``<table>`` is read by lxml
+(rowspan/colspan resolved) and written row by row, cells separated by a tab, at its place in the content;
+its grid is a :class:`~extractor.core.document.SourceTable` (``Document.tables``). Page chrome that the
 content extractor lets through (字号【大 中 小】, 索引号/发布机构 blocks, share and print links) is
 dropped by the line patterns in ``data/html/boilerplate.yaml``.
 """
@@ -82,10 +84,113 @@ def _fallback_text(html: str) -> tuple[Optional[str], str]:
     return (title.strip() if title else None), "\n".join(blocks)
 
 
+_MARK = "EXTRACTORTABLE{:04d}MARK"
+_MARK_RE = re.compile(r"EXTRACTORTABLE(\d{4})MARK")
+
+
+def _html_tables(html: str) -> tuple[str, list]:
+    """Every outermost ``<table>`` with two rows or more replaced by a marker paragraph; the tables as
+    grids ``[(row, col, rowspan, colspan, text)]`` (rowspan/colspan resolved). Unparsable markup: no tables."""
+    import lxml.html
+    try:
+        tree = lxml.html.fromstring(html)
+    except Exception:
+        return html, []
+    grids = []
+    patterns, _ = _rules()
+    for tab in tree.xpath("//table[not(.//table)]"):  # data tables hold no tables (layout tables do)
+        rows = tab.xpath(".//tr")
+        if len(rows) < 2:
+            continue
+        texts = [" ".join(td.text_content().split()) for td in tab.xpath(".//td|.//th")]
+        if max((len(t) for t in texts), default=0) > 300 or any(p.match(t) for t in texts for p in patterns):
+            continue  # a layout table holding the article, or the page's 索引号/发布机构 block
+        taken: set = set()
+        grid = []
+        for r, tr in enumerate(rows):
+            c = 0
+            for td in tr:
+                if not isinstance(td.tag, str) or td.tag.lower() not in ("td", "th"):
+                    continue
+                while (r, c) in taken:
+                    c += 1
+
+                def span(name):
+                    try:
+                        return max(1, min(int(td.get(name, "1") or 1), 200))
+                    except ValueError:
+                        return 1
+                rs, cs = span("rowspan"), span("colspan")
+                for i in range(rs):
+                    for j in range(cs):
+                        taken.add((r + i, c + j))
+                text = " ".join(td.text_content().split())
+                grid.append((r, c, rs, cs, text))
+                c += cs
+        if not any(t for *_, t in grid):
+            continue
+        marker = lxml.html.fromstring(f"<p>{_MARK.format(len(grids))}</p>")
+        marker.tail = tab.tail
+        tab.getparent().replace(tab, marker)
+        grids.append(grid)
+    if not grids:
+        return html, []
+    return lxml.html.tostring(tree, encoding="unicode"), grids
+
+
+def _place_tables(lines: list, grids: list) -> tuple[Optional[str], list]:
+    """The text with each marker line replaced by its table (rows as lines, cells separated by tabs) and
+    the tables as SourceTables; None when a marker went missing (the page is read without grids)."""
+    from extractor.core.document import SourceCell, SourceTable
+    out, tables, pos = [], [], 0
+    found = 0
+    for line in lines:
+        m = _MARK_RE.fullmatch(line.strip())
+        if not m:
+            if _MARK_RE.search(line):
+                return None, []
+            out.append(line)
+            pos += len(line) + 1
+            continue
+        grid = grids[int(m.group(1))]
+        found += 1
+        by_row: dict = {}
+        for r, c, rs, cs, text in grid:
+            by_row.setdefault(r, []).append((c, rs, cs, text))
+        start, cells = pos, []
+        for r in sorted(by_row):
+            parts, q = [], pos
+            for i, (c, rs, cs, text) in enumerate(sorted(by_row[r])):
+                if i:
+                    q += 1
+                cells.append(SourceCell(row=r, col=c, start=q, end=q + len(text), rowspan=rs, colspan=cs))
+                parts.append(text)
+                q += len(text)
+            row_line = "\t".join(parts)
+            out.append(row_line)
+            pos += len(row_line) + 1
+        tables.append(SourceTable(start=start, end=pos - 1, cells=cells, source="html"))
+    if found != len(grids):
+        return None, []
+    return "\n".join(out) + "\n", tables
+
+
 def read_html(data: bytes, src: str, doc_id: str) -> Document:
     html = decode_html(data, src)
     if not html.strip():
         raise errors.EmptyDocument(src, "the HTML file is empty")
+    marked, grids = _html_tables(html)
+    if grids:
+        try:
+            doc = _read_html(marked, src, doc_id, grids)
+        except errors.ExtractorError:
+            doc = None
+        if doc is not None:
+            return doc
+    return _read_html(html, src, doc_id, [])
+
+
+def _read_html(html: str, src: str, doc_id: str, grids: list) -> Optional[Document]:
     try:
         import trafilatura
         res = trafilatura.bare_extraction(html, include_tables=True, include_comments=False,
@@ -111,13 +216,19 @@ def read_html(data: bytes, src: str, doc_id: str) -> Document:
     headings = []
     if title and not any(title == ln for ln in lines[:3]):
         lines.insert(0, title)
-    text = "\n".join(lines) + "\n"
+    tables: list = []
+    if grids:
+        text, tables = _place_tables(lines, grids)
+        if text is None:
+            return None
+    else:
+        text = "\n".join(lines) + "\n"
     if title:
         i = text.find(title)
         if i >= 0:
             headings.append(Heading(start=i, end=i + len(title), level=0, cue="title"))
     return Document(text=text, source=src, id=doc_id, format="html", title=title, headings=headings,
-                    meta={"extractor": "trafilatura" if res else "lxml"})
+                    meta={"extractor": "trafilatura" if res else "lxml"}, tables=tables)
 
 
 def _clean_title(title: str) -> str:

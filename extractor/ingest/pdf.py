@@ -2,25 +2,25 @@
 
 Characters, their boxes, sizes and font names come from pypdfium2 (the default: fast, and it keeps
 the "·" that pdfminer/pdfplumber drops in CID fonts such as STSong-Light); ``engine="pdfplumber"``
-runs the same reconstruction on pdfplumber's characters. ``benchmarks/bench_pdf.py`` measures both
-(on a 10-page generated report about 55–80 pages/s with pypdfium2 against 35–55 with pdfplumber;
-on LibreOffice output with embedded fonts about 130–155 against 24–35 pages/s). From the
-characters the reader builds lines (rotated text such as watermarks left out; wide gaps inside a
-row become tabs, so table rows keep their cells), then:
+runs the same reconstruction on pdfplumber's characters. ``docs/pdf.md`` describes it for users;
+``benchmarks/bench_pdf.py`` measures it. In order:
 
-* drops running headers/footers (a line repeated as the first or last line of several pages, or a
-  small line set apart at the top or foot of a page) and page numbers (``— 1 —``, ``- 1 -``,
-  ``第1页 共7页``, ``1/7`` ...; patterns in ``data/pdf/layout.yaml``);
-* joins lines wrapped mid-sentence and paragraphs broken at a page end. A line continues on the next
-  one unless the next line is indented or offset, either is a heading or a table row, paragraph
-  spacing separates them, or the first unit of the next line would have fitted in the room left at
-  the end of this line (the line ended on purpose). Where the document indents its paragraphs, a
-  line at the left margin continues the paragraph unless the line before also closes a sentence;
-* keeps headings (bold / larger / centred lines; a bold run-in head followed by body text stays in
-  its paragraph) and the title (largest lines on page 1) on their own lines and records them as
-  :class:`~extractor.document.Heading` (title: level 0, ``cue="title"``; others ``cue="font"``);
-* records where each page's text begins (``page_starts``), so every character has a page; a page
-  without text starts where the next page's text starts.
+* glyphs (:func:`_pdfium_pages`): the size of a glyph is its font size times the scale of its text
+  matrix (WPS and 方正 write size 1 or 400 and scale the matrix); invisible (render mode 3/7),
+  clipped (outside the crop box or the clip path), white and rotated glyphs are dropped and counted;
+  fill-and-stroke glyphs (WPS's fake bold) are bold; ruling lines and images are collected;
+* pages without a text layer are OCR'd (:mod:`extractor.ingest.ocr`, the ``ocr`` extra);
+* ruled tables (:func:`_find_grids`): crossing rules make a grid, its glyphs go to their cells; each
+  row becomes one line of tab-separated cells and a :class:`~extractor.core.document.SourceTable`;
+* lines from the other glyphs (wide gaps become tabs; digits of separate text objects never fuse);
+* running headers/footers and page numbers dropped (patterns in ``data/pdf/layout.yaml``);
+* contents pages (目录, dot leaders) marked: one entry a line, never a heading;
+* geometry (body size, margins) and headings: larger, bold, centred (on its own page) or stand-alone
+  numbered lines; unnumbered display headings get level 1, or 2 when smaller than the body or right
+  above a table; the title from page 1, else the PDF's Info Title;
+* lines joined into paragraphs across line and page breaks unless the next line is indented, offset,
+  in another size, a caption, a heading or a table row, or spacing / the room left says the line
+  ended on purpose; ``page_starts`` records where each page's text begins.
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ import regex
 import yaml
 
 from extractor.core import errors
-from extractor.core.document import Document, Heading
+from extractor.core.document import Document, Heading, SourceCell, SourceTable
 
 _DATA = Path(__file__).resolve().parents[1] / "data" / "pdf" / "layout.yaml"
 _SOFT = "\0generated"  # font name marking a space that pdfium generated
@@ -71,6 +71,8 @@ class Char:
     bottom: float
     size: float
     font: str
+    ocr: Optional[float] = None  # confidence of the OCR line this glyph was read from
+    obj: int = 0  # the text object it was drawn by (0: unknown)
 
 
 @dataclass
@@ -90,6 +92,9 @@ class Line:
     level: int = 0
     starts: list = field(default_factory=list)  # x0 of each char of .text (for measuring units)
     ends: list = field(default_factory=list)
+    ocr: Optional[float] = None  # lowest OCR confidence of its glyphs (None: from the text layer)
+    cells: Optional[list] = None  # table rows: the Cells of this row, in column order
+    grid: Optional[object] = None  # table rows: the Grid
 
 
 def _is_ascii_word(c: str) -> bool:
@@ -141,6 +146,9 @@ def _finish(line: Line) -> Line:
                 out.append(" "); starts.append(prev.x1); ends.append(c.x0)
             elif gap - spread > 0.2 * size and _is_ascii_word(prev.ch) and _is_ascii_word(c.ch):  # words set apart
                 out.append(" "); starts.append(prev.x1); ends.append(c.x0)
+            elif prev.obj != c.obj and gap > 0.08 * size and (prev.ch.isdigit() or prev.ch in ".．") and c.ch.isdigit():
+                # digits of two text objects set apart (表1 | 2023年): never one number
+                out.append(" "); starts.append(prev.x1); ends.append(c.x0)
         elif pending:  # leading spaces
             for x in pending:
                 if x.font is not _SOFT:
@@ -167,6 +175,8 @@ def _finish(line: Line) -> Line:
         line.size = statistics.median(c.size for c in ink)
         line.bold = sum(1 for c in ink if _heading_font(c.font)) / len(ink)
         line.bold_end = _heading_font(ink[-1].font)
+        confs = [c.ocr for c in ink if c.ocr is not None]
+        line.ocr = min(confs) if confs else None
     return line
 
 
@@ -242,52 +252,231 @@ def _open_pdfium(data: bytes, src: str, password: Optional[str]):
         raise errors.CorruptDocument(src, "corrupt or truncated PDF (cannot be parsed)") from exc
 
 
-def _pdfium_pages(pdf) -> tuple:
-    """(page index, width, height, chars, image-only) per page via pypdfium2."""
+@dataclass
+class RawPage:
+    """What a page engine gives the layout analysis (top-down coordinates, PDF points)."""
+
+    index: int
+    width: float
+    height: float
+    chars: list
+    has_images: bool = False
+    rules: list = field(default_factory=list)  # (x0, top, x1, bottom) of ruling lines
+    dropped: list = field(default_factory=list)  # (Char, reason): invisible, clipped, white, rotated
+    ocr: bool = False  # the characters came from OCR
+    image_area: float = 0.0  # share of the page covered by images
+    truncated: bool = False  # a text object longer than pdfium reads (PDFIUM_OBJECT_CHARS): read again
+
+
+def _path_rules(obj, raw, height: float, out: list) -> None:
+    """Ruling lines drawn by one path object: a thin filled rectangle or line is one rule; the
+    edges of a stroked rectangle or polyline are rules."""
+    L, B, R, T = (ctypes.c_float() for _ in range(4))
+    if not raw.FPDFPageObj_GetBounds(obj, ctypes.byref(L), ctypes.byref(B), ctypes.byref(R), ctypes.byref(T)):
+        return
+    x0, x1, top, bottom = L.value, R.value, height - T.value, height - B.value
+    w, h = x1 - x0, bottom - top
+    if w < 0.5 and h < 0.5:
+        return
+    if w <= 3.0 or h <= 3.0:  # a thin rectangle or a single line
+        out.append((x0, top, x1, bottom))
+        return
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
+    if not stroke.value:
+        # a filled box: a cell drawn as a shaded rectangle (WPS) gives its edges; a full-page
+        # background does not
+        if raw.FPDFPath_CountSegments(obj) <= 6 and w * h < 0.5 * 842 * 595:
+            out += [(x0, top, x1, top, 1), (x0, bottom, x1, bottom, 1), (x0, top, x0, bottom, 1),
+                    (x1, top, x1, bottom, 1)]
+        return
+    m = raw.FS_MATRIX()
+    raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))
+    px, py = ctypes.c_float(), ctypes.c_float()
+    prev = start = None
+    for k in range(raw.FPDFPath_CountSegments(obj)):
+        seg = raw.FPDFPath_GetPathSegment(obj, k)
+        raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(px), ctypes.byref(py))
+        x = m.a * px.value + m.c * py.value + m.e
+        y = height - (m.b * px.value + m.d * py.value + m.f)
+        kind = raw.FPDFPathSegment_GetType(seg)
+        if kind == raw.FPDF_SEGMENT_MOVETO:
+            prev = start = (x, y)
+            continue
+        if prev is not None and kind == raw.FPDF_SEGMENT_LINETO:
+            _edge(prev, (x, y), out)
+        prev = (x, y)
+        if raw.FPDFPathSegment_GetClose(seg) and start is not None:
+            _edge(prev, start, out)
+            prev = start
+
+
+def _edge(a: tuple, b: tuple, out: list) -> None:
+    (ax, ay), (bx, by) = a, b
+    if abs(ay - by) <= 1.0 and abs(ax - bx) > 1.0:
+        out.append((min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
+    elif abs(ax - bx) <= 1.0 and abs(ay - by) > 1.0:
+        out.append((min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
+
+
+_PX, _PY = ctypes.c_float(), ctypes.c_float()
+_PXR, _PYR = ctypes.byref(_PX), ctypes.byref(_PY)
+
+
+def _clip_boxes(obj, raw, height: float) -> Optional[list]:
+    """The boxes (x0, top, x1, bottom) of the clip paths of a page object (their intersection clips it).
+    A 4- or 5-segment path is taken as a rectangle from two opposite corners."""
+    cp = raw.FPDFPageObj_GetClipPath(obj)
+    if not cp:
+        return None
+    get_seg, get_pt = raw.FPDFClipPath_GetPathSegment, raw.FPDFPathSegment_GetPoint
+    boxes = []
+    n = raw.FPDFClipPath_CountPaths(cp)
+    # clip paths nest (page area, then a table cell): the innermost one, written last, decides
+    for i in range(max(0, n - 1), n):
+        nseg = raw.FPDFClipPath_CountPathSegments(cp, i)
+        idx = (0, 2) if nseg in (4, 5) else range(nseg)
+        xs, ys = [], []
+        for k in idx:
+            get_pt(get_seg(cp, i, k), _PXR, _PYR)
+            xs.append(_PX.value); ys.append(_PY.value)
+        if xs:
+            boxes.append((min(xs), height - max(ys), max(xs), height - min(ys)))
+    return boxes or None
+
+
+def _form_has_image(form, raw, depth: int = 0) -> bool:
+    for k in range(raw.FPDFFormObj_CountObjects(form)):
+        o = raw.FPDFFormObj_GetObject(form, k)
+        kind = raw.FPDFPageObj_GetType(o)
+        if kind == raw.FPDF_PAGEOBJ_IMAGE or (kind == raw.FPDF_PAGEOBJ_FORM and depth < 3
+                                              and _form_has_image(o, raw, depth + 1)):
+            return True
+    return False
+
+
+#: pdfium reads at most this many characters of one text object (a 50,000-character line is cut there)
+PDFIUM_OBJECT_CHARS = 16383
+
+
+def _pdfium_pages(pdf, pages: Optional[set] = None) -> list:
+    """One :class:`RawPage` per page via pypdfium2.
+
+    The size of a glyph is its font size times the scale of its text matrix (WPS and 方正 write size
+    1 or several hundred and scale the matrix); a glyph is dropped when it is invisible (render mode
+    3 or 7), lies outside the crop box or its clip path, is white, or is rotated (watermarks, stamps).
+    A stroked-and-filled glyph (render mode 2, "fake bold") counts as bold.
+    """
     import pypdfium2.raw as raw
     buf = ctypes.create_string_buffer(256)
     flags = ctypes.c_int()
     rect = raw.FS_RECTF()
+    mat = raw.FS_MATRIX()
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    cr, cg, cb, ca = (ctypes.c_uint() for _ in range(4))
     out = []
     for i in range(len(pdf)):
+        if pages is not None and i not in pages:
+            continue
         page = pdf[i]
         width, height = page.get_size()
+        try:
+            cx0, cy0, cx1, cy1 = page.get_cropbox()
+        except Exception:  # noqa: BLE001 - a page without boxes: the page size
+            cx0, cy0, cx1, cy1 = 0.0, 0.0, width, height
+        crop = (cx0 - 2, height - cy1 - 2, cx1 + 2, height - cy0 + 2)
         tp = page.get_textpage()
         n = raw.FPDFText_CountChars(tp.raw)
-        chars = []
-        last_obj, font = None, ""
+        chars, dropped = [], []
+        ubuf = ctypes.create_string_buffer(2 * (n + 1))
+        raw.FPDFText_GetText(tp.raw, 0, n, ctypes.cast(ubuf, ctypes.POINTER(ctypes.c_ushort)))
+        units = ubuf.raw[:2 * n].decode("utf-16-le", "surrogatepass")
+        last_obj, font, size, hidden, clip = -1, "", 1.0, None, None
+        run, truncated = 0, False  # characters of the current text object
+        get_box, get_origin = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
+        rect_p, ox_p, oy_p = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
         for k in range(n):
-            u = raw.FPDFText_GetUnicode(tp.raw, k)
-            if raw.FPDFText_IsGenerated(tp.raw, k):
+            ch = units[k] if k < len(units) else "\0"
+            if ch in " \r\n\x02\ufffe" and raw.FPDFText_IsGenerated(tp.raw, k):
                 # pdfium generates a space where glyphs stand apart, and turns some real space
                 # glyphs into generated ones: keep them as "soft" spaces (see _finish)
-                if u == 32 and chars:
+                if ch == " " and chars:
                     prev = chars[-1]
                     chars.append(Char(" ", prev.x1, prev.x1, prev.top, prev.bottom, prev.size, _SOFT))
                 continue
-            if u == 0 or 0xD800 <= u <= 0xDFFF or u == 0xFFFE or u == 0xFFFF:
-                continue
-            angle = raw.FPDFText_GetCharAngle(tp.raw, k)
-            if 0.02 < angle < 6.26:  # rotated text: watermarks, stamps, margin notes
-                continue
-            # x from the loose box (the glyph's advance), y from the baseline: every glyph of a line
-            # then shares one band, whatever its ink (quotes, 一, dots)
-            raw.FPDFText_GetLooseCharBox(tp.raw, k, ctypes.byref(rect))
-            raw.FPDFText_GetCharOrigin(tp.raw, k, ctypes.byref(ox), ctypes.byref(oy))
-            size = raw.FPDFText_GetFontSize(tp.raw, k) or (rect.top - rect.bottom) or 1.0
-            obj = ctypes.cast(raw.FPDFText_GetTextObject(tp.raw, k), ctypes.c_void_p).value
+            if ch == "\0" or "\ud800" <= ch <= "\udfff" or ch in "\ufffe\uffff":
+                if "\ud800" <= ch <= "\udbff":  # a surrogate pair: one character
+                    ch = chr(raw.FPDFText_GetUnicode(tp.raw, k))
+                    if not ch.isprintable():
+                        continue
+                else:
+                    continue
+            obj_p = raw.FPDFText_GetTextObject(tp.raw, k)
+            obj = ctypes.cast(obj_p, ctypes.c_void_p).value
+            run = run + 1 if obj == last_obj else 1
+            if run >= PDFIUM_OBJECT_CHARS:
+                truncated = True
             if obj != last_obj or obj is None:
+                # everything that is the same for the glyphs of one text object, computed once
+                last_obj = obj
                 raw.FPDFText_GetFontInfo(tp.raw, k, buf, 256, ctypes.byref(flags))
                 font = buf.value.decode("utf-8", "replace")
-                last_obj = obj
+                nominal = raw.FPDFText_GetFontSize(tp.raw, k)
+                raw.FPDFText_GetMatrix(tp.raw, k, ctypes.byref(mat))
+                scale = abs(mat.a * mat.d - mat.b * mat.c) ** 0.5
+                size = nominal * scale if nominal and scale else 0.0
+                rotated = abs(mat.b) > 0.02 * abs(mat.a) or abs(mat.c) > 0.02 * abs(mat.d) or mat.a < 0
+                hidden, clip, bold_obj = ("rotated" if rotated else None), None, False
+                if obj:
+                    mode = raw.FPDFTextObj_GetTextRenderMode(obj_p)
+                    if mode in (3, 7):  # FPDF_TEXTRENDERMODE_INVISIBLE / CLIP
+                        hidden = "invisible"
+                    bold_obj = mode in (1, 2, 5, 6)  # stroked glyphs: fake bold
+                    clip = _clip_boxes(obj_p, raw, height)
+                    if raw.FPDFPageObj_GetFillColor(obj_p, ctypes.byref(cr), ctypes.byref(cg), ctypes.byref(cb),
+                                                    ctypes.byref(ca)):
+                        if (mode in (0, 4) and min(cr.value, cg.value, cb.value) >= 250) or ca.value == 0:
+                            hidden = hidden or "white"
+                if (flags.value >> 18) & 1 or raw.FPDFText_GetFontWeight(tp.raw, k) >= 600:
+                    bold_obj = True  # ForceBold flag / a bold weight
+                fname = font + ("\0bold" if bold_obj else "")
+            # x from the loose box (the glyph's advance), y from the baseline: every glyph of a line
+            # then shares one band, whatever its ink (quotes, 一, dots)
+            get_box(tp.raw, k, rect_p)
+            get_origin(tp.raw, k, ox_p, oy_p)
+            sz = size if size > 0.1 else ((rect.top - rect.bottom) or 1.0)
             base = height - oy.value
-            chars.append(Char(chr(u), rect.left, rect.right, base - 0.88 * size, base + 0.12 * size, size, font))
-        has_images = False
-        if not chars:
-            has_images = any(raw.FPDFPageObj_GetType(o.raw) == raw.FPDF_PAGEOBJ_IMAGE
-                             for o in page.get_objects(max_depth=3))
-        out.append((i, width, height, chars, has_images))
+            c = Char(ch, rect.left, rect.right, base - 0.88 * sz, base + 0.12 * sz, sz, fname, None, obj or 0)
+            reason = hidden
+            if reason is None:
+                mx, my = (c.x0 + c.x1) / 2, base - 0.3 * sz
+                if not (crop[0] <= mx <= crop[2] and crop[1] <= my <= crop[3]):
+                    reason = "clipped"
+                elif clip and not all(b[0] - 1 <= mx <= b[2] + 1 and b[1] - 1 <= my <= b[3] + 1 for b in clip):
+                    reason = "clipped"
+            if reason is None:
+                chars.append(c)
+            elif not ch.isspace():
+                dropped.append((c, reason))
+        rp = RawPage(i, width, height, chars, dropped=dropped, truncated=truncated)
+        area = 0.0
+        L, B, R, T = (ctypes.c_float() for _ in range(4))
+        for oi in range(raw.FPDFPage_CountObjects(page.raw)):
+            o = raw.FPDFPage_GetObject(page.raw, oi)
+            kind = raw.FPDFPageObj_GetType(o)
+            if kind == raw.FPDF_PAGEOBJ_PATH:
+                _path_rules(o, raw, height, rp.rules)
+            elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+                rp.has_images = True
+                if raw.FPDFPageObj_GetBounds(o, ctypes.byref(L), ctypes.byref(B), ctypes.byref(R), ctypes.byref(T)):
+                    area += max(0.0, R.value - L.value) * max(0.0, T.value - B.value)
+            elif kind == raw.FPDF_PAGEOBJ_FORM:  # an image inside a form XObject (reportlab, scanners)
+                if _form_has_image(o, raw) and raw.FPDFPageObj_GetBounds(o, ctypes.byref(L), ctypes.byref(B),
+                                                                         ctypes.byref(R), ctypes.byref(T)):
+                    rp.has_images = True
+                    area += max(0.0, R.value - L.value) * max(0.0, T.value - B.value)
+        rp.image_area = min(1.0, area / max(1.0, width * height))
+        out.append(rp)
         tp.close()
         page.close()
     return out
@@ -302,23 +491,310 @@ def _upright(c: dict) -> bool:
     return abs(b) <= 0.02 * abs(a) and abs(cc) <= 0.02 * abs(d) and a > 0
 
 
-def _pdfplumber_pages(data: bytes, src: str, password: Optional[str]) -> tuple:
-    """The same per-page tuples via pdfplumber (pdfminer)."""
+def _white(color) -> bool:
+    if color is None:
+        return False
+    if isinstance(color, (int, float)):
+        return color >= 0.98
+    vals = list(color)
+    if len(vals) == 1:
+        return vals[0] >= 0.98
+    if len(vals) == 3:
+        return min(vals) >= 0.98
+    if len(vals) == 4:  # CMYK
+        return max(vals) <= 0.02
+    return False
+
+
+def _pdfplumber_pages(data: bytes, src: str, password: Optional[str], pages: Optional[set] = None) -> list:
+    """The same :class:`RawPage` list via pdfplumber (pdfminer); pdfminer's sizes already include the
+    text matrix. White and out-of-page glyphs are dropped (pdfminer does not report render modes)."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     out = []
     try:
         with pdfplumber.open(io.BytesIO(data), password=password or "") as pdf:
             for i, page in enumerate(pdf.pages):
-                chars = [Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c.get("size") or 0.0,
-                              c.get("fontname") or "") for c in page.chars if _upright(c)]
-                out.append((i, float(page.width), float(page.height), chars, bool(page.images) and not chars))
+                if pages is not None and i not in pages:
+                    continue
+                w, h = float(page.width), float(page.height)
+                chars, dropped = [], []
+                for c in page.chars:
+                    ch = Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c.get("size") or 0.0,
+                              c.get("fontname") or "")
+                    mx, my = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
+                    if not _upright(c):
+                        dropped.append((ch, "rotated"))
+                    elif not (-2 <= mx <= w + 2 and -2 <= my <= h + 2):
+                        dropped.append((ch, "clipped"))
+                    elif _white(c.get("non_stroking_color")):
+                        dropped.append((ch, "white"))
+                    else:
+                        chars.append(ch)
+                rules_ = []
+                for ln in page.lines:
+                    rules_.append((ln["x0"], ln["top"], ln["x1"], ln["bottom"]))
+                for r in page.rects:
+                    x0, top, x1, bottom = r["x0"], r["top"], r["x1"], r["bottom"]
+                    if x1 - x0 <= 3 or bottom - top <= 3:
+                        rules_.append((x0, top, x1, bottom))
+                    elif r.get("stroke"):
+                        rules_ += [(x0, top, x1, top), (x0, bottom, x1, bottom), (x0, top, x0, bottom),
+                                   (x1, top, x1, bottom)]
+                area = sum((im["x1"] - im["x0"]) * (im["bottom"] - im["top"]) for im in page.images)
+                out.append(RawPage(i, w, h, chars, has_images=bool(page.images), rules=rules_, dropped=dropped,
+                                   image_area=min(1.0, area / max(1.0, w * h))))
     except PDFPasswordIncorrect as exc:
         raise errors.EncryptedPDF(src, "encrypted: needs a password (use --password)") from exc
     except errors.ExtractorError:
         raise
     except Exception as exc:
         raise errors.CorruptDocument(src, f"corrupt or truncated PDF ({type(exc).__name__})") from exc
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# ruled tables
+
+
+@dataclass
+class Cell:
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    bbox: tuple
+    chars: list = field(default_factory=list)
+    text: str = ""
+    ocr: Optional[float] = None
+
+
+@dataclass
+class Grid:
+    """A ruled table found on one page: its box and cells (before they get document offsets)."""
+
+    page: int
+    bbox: tuple
+    cells: list
+    source: str = "pdf-ruled"
+    shaded: bool = False  # drawn by shaded boxes, not rules
+
+    def cell_at(self, x: float, y: float) -> Optional["Cell"]:
+        """The cell containing the point (grid lines from the cells' boxes, found by bisection)."""
+        import bisect
+        if not hasattr(self, "_index"):
+            xs = sorted({c.bbox[0] for c in self.cells} | {c.bbox[2] for c in self.cells})
+            ys = sorted({c.bbox[1] for c in self.cells} | {c.bbox[3] for c in self.cells})
+            at = {}
+            for c in self.cells:
+                for r in range(bisect.bisect_left(ys, c.bbox[1]), bisect.bisect_left(ys, c.bbox[3])):
+                    for k in range(bisect.bisect_left(xs, c.bbox[0]), bisect.bisect_left(xs, c.bbox[2])):
+                        at[(r, k)] = c
+            self._index = (xs, ys, at)
+        xs, ys, at = self._index
+        r = min(max(bisect.bisect_right(ys, y) - 1, 0), len(ys) - 2)
+        k = min(max(bisect.bisect_right(xs, x) - 1, 0), len(xs) - 2)
+        return at.get((r, k))
+
+
+def _cluster(values: list, tol: float) -> list:
+    out: list = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(c) / len(c) for c in out]
+
+
+def _merge_segments(segs: list, tol: float = 1.5) -> list:
+    """Join collinear touching segments: segs of (pos, a, b) → merged list of (pos, a, b)."""
+    segs = sorted(segs)
+    out: list = []
+    for pos, a, b in segs:
+        for k in range(len(out) - 1, max(-1, len(out) - 8), -1):
+            p2, a2, b2 = out[k]
+            if abs(p2 - pos) <= tol and a <= b2 + 2.0 and b >= a2 - 2.0:
+                out[k] = (p2, min(a, a2), max(b, b2))
+                break
+        else:
+            out.append((pos, a, b))
+    return out
+
+
+def _find_grids(rp: RawPage) -> list:
+    """Ruled tables of a page: connected sets of horizontal and vertical rules forming at least a
+    2 x 2 grid; cells follow the rules (a missing rule inside the grid merges cells). The edges of
+    shaded boxes (WPS shades cells, and lines of text too) make tables only where no rules are."""
+    ruled = _grids_from([r for r in rp.rules if len(r) == 4], rp.index)
+    boxes = [g.bbox for g in ruled]
+
+    def outside(r):
+        return not any(b[0] - 2 <= r[0] and r[2] <= b[2] + 2 and b[1] - 2 <= r[1] and r[3] <= b[3] + 2 for b in boxes)
+
+    shaded = _grids_from([r for r in rp.rules if len(r) > 4 and outside(r)], rp.index)
+    for g in shaded:
+        g.shaded = True
+    return ruled + shaded
+
+
+def _grids_from(rules_: list, page: int) -> list:
+    hs, vs = [], []
+    for r in rules_:
+        x0, top, x1, bottom = r[:4]
+        w, h = x1 - x0, bottom - top
+        if h <= 3.0 and w > 6.0:
+            hs.append(((top + bottom) / 2, x0, x1))
+        elif w <= 3.0 and h > 4.0:
+            vs.append(((x0 + x1) / 2, top, bottom))
+    if len(hs) < 2 or len(vs) < 2:
+        return []
+    hs, vs = _merge_segments(hs), _merge_segments(vs)
+    # connected components of crossing rules
+    parent = list(range(len(hs) + len(vs)))
+
+    def find(a):
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for i, (y, hx0, hx1) in enumerate(hs):
+        for j, (x, vt, vb) in enumerate(vs):
+            if hx0 - 2.5 <= x <= hx1 + 2.5 and vt - 2.5 <= y <= vb + 2.5:
+                parent[find(i)] = find(len(hs) + j)
+    comps: dict = {}
+    for k in range(len(parent)):
+        comps.setdefault(find(k), []).append(k)
+    grids = []
+    for members in comps.values():
+        H = [hs[k] for k in members if k < len(hs)]
+        V = [vs[k - len(hs)] for k in members if k >= len(hs)]
+        if len(H) < 2 or len(V) < 2:
+            continue
+        ys = _cluster([y for y, _, _ in H], 2.0)
+        xs = _cluster([x for x, _, _ in V], 2.0)
+        if len(ys) < 2 or len(xs) < 2:
+            continue
+
+        def v_at(x, y0, y1):  # a vertical rule at x covering the middle of (y0, y1)
+            mid = (y0 + y1) / 2
+            return any(abs(vx - x) <= 2.0 and vt - 1 <= mid <= vb + 1 for vx, vt, vb in V)
+
+        def h_at(y, x0, x1):
+            mid = (x0 + x1) / 2
+            return any(abs(hy - y) <= 2.0 and hx0 - 1 <= mid <= hx1 + 1 for hy, hx0, hx1 in H)
+
+        nr, nc = len(ys) - 1, len(xs) - 1
+        taken = [[False] * nc for _ in range(nr)]
+        cells = []
+        for r in range(nr):
+            for c in range(nc):
+                if taken[r][c]:
+                    continue
+                cs = 1
+                while c + cs < nc and not v_at(xs[c + cs], ys[r], ys[r + 1]) and not taken[r][c + cs]:
+                    cs += 1
+                rs = 1
+                while r + rs < nr and not any(h_at(ys[r + rs], xs[k], xs[k + 1]) for k in range(c, c + cs)):
+                    rs += 1
+                for rr in range(r, r + rs):
+                    for cc in range(c, c + cs):
+                        taken[rr][cc] = True
+                cells.append(Cell(r, c, rs, cs, (xs[c], ys[r], xs[c + cs], ys[r + rs])))
+        if nr * nc < 2 or (nc < 2 and nr < 2):
+            continue
+        grids.append(Grid(page, (xs[0], ys[0], xs[-1], ys[-1]), cells))
+    return grids
+
+
+def _cell_text(chars: list, page: int) -> str:
+    """The text of one cell: its lines joined (no line break inside a cell)."""
+    lines = _group_lines(chars, page)
+    out = ""
+    for l in lines:
+        t = l.text.replace("\t", " ")
+        if out and (_is_ascii_word(out[-1]) and _is_ascii_word(t[0])) and not (out[-1].isdigit() and t[0].isdigit()):
+            out += " "
+        out += t
+    return out.strip()
+
+
+def _take_tables(rp: RawPage) -> tuple:
+    """Split a page's characters into ruled tables (with their cells filled) and the rest."""
+    grids = _find_grids(rp)
+    if not grids:
+        return [], rp.chars
+    rest = []
+    for c in rp.chars:
+        if c.ch.isspace():
+            rest.append(c)
+            continue
+        mx, my = (c.x0 + c.x1) / 2, (c.top + c.bottom) / 2 + 0.05 * c.size
+        for g in grids:
+            x0, top, x1, bottom = g.bbox
+            if x0 - 0.5 <= mx <= x1 + 0.5 and top - 0.5 <= my <= bottom + 0.5:
+                cell = g.cell_at(mx, my)
+                if cell is not None:
+                    cell.chars.append(c)
+                break
+        else:
+            rest.append(c)
+    kept = []
+    for g in grids:
+        for cell in g.cells:
+            cell.text = _cell_text(cell.chars, rp.index) if cell.chars else ""
+            confs = [ch.ocr for ch in cell.chars if ch.ocr is not None]
+            cell.ocr = min(confs) if confs else None
+        filled = [c for c in g.cells if c.text]
+        if not filled:
+            continue
+        # a page number inside the frame (first or last row alone) is furniture
+        rows = sorted({c.row for c in filled})
+        for r in (rows[0], rows[-1]):
+            row_cells = [c for c in filled if c.row == r]
+            if len(row_cells) == 1 and _is_page_number(row_cells[0].text):
+                row_cells[0].text = ""
+        # rows without any text go; renumber the rest
+        used = sorted({r for c in g.cells if c.text for r in [c.row]})
+        if len(g.cells) < 2 or not used:
+            continue
+        remap = {r: k for k, r in enumerate(used)}
+        cells = []
+        for c in g.cells:
+            if c.row in remap:
+                last = max([r for r in used if r < c.row + c.rowspan])
+                c.rowspan = remap[last] - remap[c.row] + 1
+                c.row = remap[c.row]
+                cells.append(c)
+        g.cells = cells
+        text_cols = {c.col for c in cells if c.text}
+        if len(text_cols) < (3 if getattr(g, "shaded", False) else 2) or len(used) < 2:
+            # a framed paragraph, not a table: its text goes back to the flow
+            rest.extend(ch for c in cells for ch in c.chars)
+            continue
+        kept.append(g)
+    rest.sort(key=lambda c: 0)  # stable: content order kept
+    return kept, rest
+
+
+def _table_lines(g: Grid) -> list:
+    """One Line per table row (role "table"), its cells in column order."""
+    out = []
+    nrows = max(c.row for c in g.cells) + 1
+    for r in range(nrows):
+        row = sorted((c for c in g.cells if c.row == r), key=lambda c: c.col)
+        if not row:
+            continue
+        ink = [ch for c in row for ch in c.chars if not ch.ch.isspace()]
+        top = min(c.bbox[1] for c in row)
+        bottom = max(c.bbox[1] for c in row) if False else min(c.bbox[3] for c in row)
+        l = Line(chars=ink, page=g.page, text="\t".join(c.text for c in row), x0=g.bbox[0], x1=g.bbox[2],
+                 top=top, bottom=bottom, size=statistics.median(ch.size for ch in ink) if ink else 0.0,
+                 role="table")
+        l.cells = row
+        l.grid = g
+        out.append(l)
     return out
 
 
@@ -347,8 +823,10 @@ def _small_edge_line(lines: list, idx: int, height: float, g: "Geometry") -> boo
     return l.bottom > 0.88 * height and (prv is None or l.top - prv.top > 1.2 * g.gap)
 
 
-def _drop_furniture(pages: list, heights: list, g: "Geometry") -> int:
-    """Remove page numbers and running headers/footers (in place); return how many lines went."""
+def _drop_furniture(pages: list, heights: list, g: "Geometry", gone: Optional[list] = None) -> int:
+    """Remove page numbers and running headers/footers (in place); return how many lines went
+    (appended to ``gone`` when given)."""
+    gone = [] if gone is None else gone
     dropped = 0
     n = len(pages)
     # running lines: the same text (digits aside) as first or last line on several pages
@@ -357,7 +835,7 @@ def _drop_furniture(pages: list, heights: list, g: "Geometry") -> int:
         seen = set()
         for l in lines[:2] + lines[-2:]:
             k = _running_key(l.text)
-            if k and len(k) <= 60 and k not in seen:
+            if k and len(k) <= 40 and "。" not in k and k not in seen:  # a sentence is no running header
                 seen.add(k)
                 keys[k] += 1
     running = {k for k, c in keys.items() if c >= 2 and c >= 0.3 * n}
@@ -379,9 +857,9 @@ def _drop_furniture(pages: list, heights: list, g: "Geometry") -> int:
                 keep[idx].role = "drop"
         # drop from the edges inwards
         while keep and keep[0].role == "drop":
-            keep.pop(0); dropped += 1
+            gone.append(keep.pop(0)); dropped += 1
         while keep and keep[-1].role == "drop":
-            keep.pop(); dropped += 1
+            gone.append(keep.pop()); dropped += 1
         for l in keep:
             if l.role == "drop":
                 l.role = "body"
@@ -396,9 +874,12 @@ class Geometry:
     right: float  # right margin of body lines
     gap: float  # usual distance between consecutive body lines (top to top)
     indented: bool = False  # paragraphs start with an indented first line
+    width: float = 0.0  # the usual page width
+    widths: Optional[dict] = None  # page index → its width
 
 
 def _geometry(pages: list) -> Geometry:
+    pages = [[l for l in lines if l.role not in ("table", "contents")] for lines in pages]
     sizes = Counter()
     for lines in pages:
         for l in lines:
@@ -408,7 +889,11 @@ def _geometry(pages: list) -> Geometry:
     if not body:
         body = [l for lines in pages for l in lines]
     lefts = Counter(round(l.x0) for l in body)
-    left = float(lefts.most_common(1)[0][0]) if lefts else 0.0
+    # the left margin: the leftmost x where many body lines start (first-line indents and headings
+    # may start as many lines as the margin in a document of short paragraphs)
+    top_count = lefts.most_common(1)[0][1] if lefts else 0
+    many = [x for x, k in lefts.items() if k >= max(2, 0.3 * top_count)]
+    left = float(min(many)) if many else float(lefts.most_common(1)[0][0]) if lefts else 0.0
     # continuation lines start at the left margin; their right ends show the text width
     rights = sorted(l.x1 for l in body if abs(l.x0 - left) <= 0.5 * size) or sorted(l.x1 for l in body) or [left]
     right = rights[int(0.9 * (len(rights) - 1))] if len(rights) >= 5 else rights[-1]
@@ -438,9 +923,14 @@ def _marker_level(text: str) -> Optional[int]:
 
 
 def _centred(l: Line, g: Geometry) -> bool:
-    mid = (g.left + g.right) / 2
-    return (abs((l.x0 + l.x1) / 2 - mid) <= 1.0 * g.size and l.x0 > g.left + 2.5 * g.size
-            and l.x1 < g.right - 2.5 * g.size)
+    """Centred on the text block (on its own page's: a landscape table page has its own)."""
+    left, right = g.left, g.right
+    if g.widths and l.page in g.widths and abs(g.widths[l.page] - g.width) > 20:
+        shift = (g.widths[l.page] - g.width) / 2  # the same margins, a wider page
+        left, right = left, right + 2 * shift
+    mid = (left + right) / 2
+    return (abs((l.x0 + l.x1) / 2 - mid) <= 1.0 * g.size and l.x0 > left + 2.5 * g.size
+            and l.x1 < right - 2.5 * g.size)
 
 
 def _classify(pages: list, g: Geometry) -> Optional[list]:
@@ -449,7 +939,7 @@ def _classify(pages: list, g: Geometry) -> Optional[list]:
     title_lines: list = []
     first = pages[0] if pages else []
     if first:
-        cands = [l for l in first[:8] if not any(p.search(l.text) for p in r["title_skip"])]
+        cands = [l for l in first[:8] if l.role == "body" and not any(p.search(l.text) for p in r["title_skip"])]
         big = [l for l in cands if l.size >= g.size * 1.15]
         if big:
             top_size = max(l.size for l in big)
@@ -476,10 +966,31 @@ def _classify(pages: list, g: Geometry) -> Optional[list]:
             bold = l.bold >= 0.6 and l.bold_end  # a bold run-in head followed by body text is body
             centred = _centred(l, g)
             short = l.x1 < g.right - 1.5 * g.size
-            if larger or (bold and short) or (centred and len(l.text) <= 40):
+            # a numbered line standing alone (short, no sentence in it): a heading in any font
+            numbered = short and len(l.text) <= 40 and _marker_level(l.text) is not None \
+                and not regex.search(r"[。；！？：:]", l.text) and "\t" not in l.text
+            if larger or (bold and short) or (centred and len(l.text) <= 40) or numbered:
                 l.role = "heading"
                 lvl = _marker_level(l.text)
-                l.level = lvl if lvl is not None else (1 if larger else 2)
+                # an unnumbered display line: level 1, or 2 when set smaller than the body (a table's title)
+                l.level = lvl if lvl is not None else (1 if (larger or centred) and l.size >= g.size - 0.5 else 2)
+    # an unnumbered heading right above a table (within three lines of its page: a unit line, a
+    # 编制部门 line between) is the table's title: one level below the display headings
+    for lines in pages:
+        for k, l in enumerate(lines):
+            if l.role == "heading" and l.level == 1 and _marker_level(l.text) is None:
+                nxt = lines[k + 1:k + 4]
+                if any(n.role == "table" for n in nxt) and all(n.role in ("table", "body") for n in nxt):
+                    l.level = 2
+    # a full-width line opening with a top-level number (第三部分 …) whose heading goes on, centred,
+    # on the next line: the first line of a wrapped heading
+    for lines in pages:
+        for k in range(len(lines) - 1):
+            a, b = lines[k], lines[k + 1]
+            if a.role == "body" and b.role == "heading" and _marker_level(a.text) == 1 and _marker_level(b.text) is None \
+                    and abs(a.size - b.size) < 0.6 and not regex.search(r"[。；！？：:]", a.text) and len(a.text) <= 60:
+                a.role, a.level = "heading", 1
+                b.level = 1
     # a full bold line is the first line of a long heading when the heading goes on below it; when
     # body text follows, it is a bold run-in head that fills the line
     for lines in pages:
@@ -513,6 +1024,9 @@ def _first_unit_width(l: Line) -> float:
 
 def _breaks(a: Line, b: Line, g: Geometry) -> bool:
     """True when a paragraph ends between line ``a`` and the next line ``b``."""
+    if a.role == b.role == "contents":  # an entry wrapped onto a second line
+        return not (a.page == b.page and a.x1 >= g.right - 2 * g.size and not _LEADER.search(a.text)
+                    and _marker_level(b.text) is None and not regex.match(r"^第[一二三四五六七八九十\d]+部分", b.text))
     if a.role != "body" or b.role != "body":
         if a.role == b.role == "heading" and abs(a.size - b.size) < 0.6 and (a.bold >= 0.6) == (b.bold >= 0.6) \
                 and a.x1 - a.x0 >= 0.6 * (g.right - g.left) and _marker_level(b.text) is None \
@@ -520,6 +1034,10 @@ def _breaks(a: Line, b: Line, g: Geometry) -> bool:
             return False  # a long heading wrapped onto a second line
         return True
     if "\t" in a.text or "\t" in b.text:  # table rows stand alone
+        return True
+    if abs(a.size - b.size) > max(1.0, 0.12 * g.size):  # another type size: another block (a caption, a note)
+        return True
+    if regex.match(r"^(?:表|图|附表)\s*[\d一二三四五六七八九十]+(?:[\s:：.．、-]|$)", b.text):  # a caption
         return True
     if b.x0 > g.left + 0.8 * g.size:  # next line indented (new paragraph) or offset
         return True
@@ -549,7 +1067,7 @@ def _join(a: Line, b: Line) -> str:
 
 
 def _assemble(pages: list, title_lines: list, g: Geometry) -> tuple:
-    """Build the document text, page starts and headings from classified lines."""
+    """Build the document text, page starts, headings and tables from classified lines."""
     flow = [l for lines in pages for l in lines]
     parts: list = []
     pos = 0
@@ -558,39 +1076,52 @@ def _assemble(pages: list, title_lines: list, g: Geometry) -> tuple:
     para_start = 0
     cur_role = None
     cur_level = 0
+    rows: list = []  # (Line, start) of table rows
+    contents: list = []
+    ocr_lines: list = []
 
     def close_para():
         if cur_role in ("title", "heading") and pos > para_start:
             headings.append(Heading(start=para_start, end=pos, level=cur_level,
                                     cue="title" if cur_role == "title" else "font"))
+        if cur_role == "contents" and pos > para_start:
+            contents.append((para_start, pos))
+
+    def trim():
+        nonlocal pos
+        if parts and cur_role != "table" and parts[-1] != parts[-1].rstrip():
+            trimmed = parts[-1].rstrip()
+            pos -= len(parts[-1]) - len(trimmed)
+            parts[-1] = trimmed
 
     prev: Optional[Line] = None
     for l in flow:
         if prev is None:
-            piece = l.text.lstrip(" \u3000")
+            piece = l.text if l.role == "table" else l.text.lstrip(" \u3000")
             para_start, cur_role, cur_level = pos, l.role, l.level
         elif (prev.role == "title" and l.role == "title") or not _breaks(prev, l, g):
             piece = _join(prev, l)
         else:
-            # end the paragraph: trim trailing blanks
-            if parts and parts[-1] != parts[-1].rstrip():
-                trimmed = parts[-1].rstrip()
-                pos -= len(parts[-1]) - len(trimmed)
-                parts[-1] = trimmed
+            trim()  # end the paragraph: trim trailing blanks
             close_para()
             parts.append("\n")
             pos += 1
-            piece = l.text.lstrip(" \u3000")
+            piece = l.text if l.role == "table" else l.text.lstrip(" \u3000")
             para_start, cur_role, cur_level = pos, l.role, l.level
         if l.page not in page_first:
             page_first[l.page] = pos
+        if l.role == "table":
+            rows.append((l, pos))
+        if l.ocr is not None or (l.cells and any(c.ocr is not None for c in l.cells)):
+            skip = len(piece) - len(piece.lstrip(" "))
+            ocr_lines.append({"start": pos + skip, "end": pos + len(piece), "page": l.page + 1,
+                              "bbox": [round(l.x0, 1), round(l.top, 1), round(l.x1, 1), round(l.bottom, 1)],
+                              "confidence": round(l.ocr if l.ocr is not None else
+                                                  min(c.ocr for c in l.cells if c.ocr is not None), 4)})
         parts.append(piece)
         pos += len(piece)
         prev = l
-    if parts and parts[-1] != parts[-1].rstrip():
-        trimmed = parts[-1].rstrip()
-        pos -= len(parts[-1]) - len(trimmed)
-        parts[-1] = trimmed
+    trim()
     close_para()
     text = "".join(parts)
     n = len(pages)
@@ -606,56 +1137,256 @@ def _assemble(pages: list, title_lines: list, g: Geometry) -> tuple:
     if title_lines:
         t = next((h for h in headings if h.cue == "title"), None)
         title = text[t.start:t.end] if t else None
-    return text, starts, headings, title
+    tables = _source_tables(text, rows) + _aligned_tables(text, flow, rows)
+    tables.sort(key=lambda t: t.start)
+    for o in ocr_lines:  # a trimmed paragraph end
+        o["end"] = min(o["end"], len(text))
+    return text, starts, headings, title, tables, contents, ocr_lines
 
 
-# --------------------------------------------------------------------------------------------
+def _source_tables(text: str, rows: list) -> list:
+    """SourceTables of the ruled tables: each row a line, its cells separated by tabs."""
+    out: list = []
+    by_grid: dict = {}
+    for l, start in rows:
+        by_grid.setdefault(id(l.grid), []).append((l, start))
+    for members in by_grid.values():
+        g = members[0][0].grid
+        cells = []
+        for l, start in members:
+            at = start
+            for k, c in enumerate(l.cells):
+                cells.append(SourceCell(row=c.row, col=c.col, rowspan=c.rowspan, colspan=c.colspan, start=at,
+                                        end=at + len(c.text), bbox=tuple(round(v, 1) for v in c.bbox),
+                                        page=g.page + 1, ocr=c.ocr))
+                at += len(c.text) + 1
+        first, last = members[0], members[-1]
+        out.append(SourceTable(start=first[1], end=last[1] + len(last[0].text), cells=cells, page=g.page + 1,
+                               bbox=tuple(round(v, 1) for v in g.bbox), source=g.source))
+    return out
 
 
-def read_pdf(data: bytes, src: str, doc_id: str, password: Optional[str] = None,
-             engine: str = "pdfium") -> Document:
-    """Read a PDF into a Document (see the module docstring)."""
-    t0 = time.perf_counter()
+def _aligned_tables(text: str, flow: list, rows: list) -> list:
+    """Rows of cells set apart by wide gaps (no rules): runs of at least two such lines on a page."""
+    out: list = []
+    pos_of: dict = {}
+    # positions of body lines with tabs: find them in the text in order
+    run: list = []
+    search = 0
+
+    def close():
+        if len(run) >= 2 and max(len(r[0].text.split("\t")) for r in run) >= 2:
+            cells = []
+            for ri, (l, start) in enumerate(run):
+                at = start
+                for ci, field_ in enumerate(l.text.split("\t")):
+                    cells.append(SourceCell(row=ri, col=ci, start=at, end=at + len(field_), page=l.page + 1,
+                                            ocr=l.ocr))
+                    at += len(field_) + 1
+            x0 = min(r[0].x0 for r in run); x1 = max(r[0].x1 for r in run)
+            out.append(SourceTable(start=run[0][1], end=run[-1][1] + len(run[-1][0].text), cells=cells,
+                                   page=run[0][0].page + 1,
+                                   bbox=(round(x0, 1), round(run[0][0].top, 1), round(x1, 1),
+                                         round(run[-1][0].bottom, 1)), source="pdf-aligned"))
+        run.clear()
+
+    for l in flow:
+        if l.role == "table":
+            close()
+            continue
+        if "\t" not in l.text:
+            # find it anyway to move the search forward
+            close()
+            continue
+        at = text.find(l.text, search)
+        if at < 0 or (at > 0 and text[at - 1] != "\n") or text[at + len(l.text):at + len(l.text) + 1] not in ("", "\n"):
+            close()
+            continue
+        if run and run[-1][0].page != l.page:
+            close()
+        run.append((l, at))
+        search = at + len(l.text)
+    close()
+    del pos_of
+    return out
+
+
+_LEADER = regex.compile(r"(?:[.．·•…⋯_—\-]\s*){4,}\s*[\dⅠ-Ⅻivxlc]{0,5}\s*$|(?:…|⋯){2,}")
+_CONTENTS_HEAD = regex.compile(r"^\s*目\s*录\s*$|^\s*(?:Contents|CONTENTS)\s*$")
+
+
+def _entry_like(l: Line, g: Optional["Geometry"]) -> bool:
+    """A line that looks like a contents entry: no sentence in it, short or numbered or led to a page number."""
+    t = l.text.strip()
+    if not t or len(t) > 70 or regex.search(r"[。；！？]", t):
+        return False
+    return bool(_LEADER.search(t) or regex.search(r"\S\s+\d{1,3}$", t) or _marker_level(t) is not None
+                or regex.match(r"^第[一二三四五六七八九十\d]+部分", t) or len(t) <= 30)
+
+
+def _mark_contents(pages: list) -> list:
+    """Contents pages (目录): a 目录 heading over entry-like lines, or several dot-leader lines, and
+    the pages of entries that follow one. Their lines get role "contents" (kept in the text, one entry
+    a line, out of the headings); returns their page indexes."""
+    out = []
+    prev_contents = False
+    for p, lines in enumerate(pages):
+        body = [l for l in lines if l.role == "body"]
+        if not body:
+            continue
+        leaders = sum(1 for l in body if _LEADER.search(l.text))
+        head = next((k for k, l in enumerate(body[:3]) if _CONTENTS_HEAD.match(l.text)), None)
+        entries = sum(1 for l in body if _entry_like(l, None))
+        rest = len(body) - (1 if head is not None else 0)
+        is_contents = leaders >= 3 or (head is not None and rest >= 2 and entries - 1 >= 0.7 * rest) \
+            or (prev_contents and rest >= 1 and (entries >= 0.85 * len(body) and leaders + _numbered_share(body) > 0))
+        if is_contents:
+            start = head or 0
+            for l in body[start:]:
+                l.role = "contents"
+            out.append(p)
+        prev_contents = is_contents
+    return out
+
+
+def _numbered_share(body: list) -> int:
+    return int(sum(1 for l in body if _marker_level(l.text) is not None or regex.match(r"^第[一二三四五六七八九十\d]+部分", l.text))
+               >= 0.6 * len(body))
+
+
+@dataclass
+class Layout:
+    """The reader's analysis of a PDF (what ``extractor inspect`` draws)."""
+
+    pages: list  # per page: its kept lines (roles title, heading, body, table, contents)
+    title_lines: list
+    geometry: Geometry
+    dropped: int  # furniture lines removed
+    furniture: list  # the removed lines
+    contents: list  # indexes of contents pages
+    grids: list  # ruled tables
+
+
+def analyse(raw_pages: list) -> Layout:
+    """Lines, tables, furniture, contents, title and headings of the pages."""
+    pages, grids = [], []
+    for rp in raw_pages:
+        found, rest = _take_tables(rp)
+        lines = _group_lines(rest, rp.index)
+        for gr in found:
+            lines += _table_lines(gr)
+        grids += found
+        lines.sort(key=lambda l: (round(l.top), l.x0))
+        pages.append(lines)
+    g = _geometry(pages)
+    gone: list = []
+    dropped = _drop_furniture(pages, [rp.height for rp in raw_pages], g, gone)
+    contents = _mark_contents(pages)
+    g = _geometry(pages)
+    g.widths = {rp.index: rp.width for rp in raw_pages}
+    g.width = Counter(round(rp.width) for rp in raw_pages).most_common(1)[0][0] if raw_pages else 0.0
+    title_lines = _classify(pages, g)
+    return Layout(pages, title_lines, g, dropped, gone, contents, grids)
+
+
+def _info_title(pdf) -> Optional[str]:
+    try:
+        t = (pdf.get_metadata_dict().get("Title") or "").strip()
+    except Exception:  # noqa: BLE001 - a broken Info dictionary
+        return None
+    if not t or len(t) > 120 or not any(_is_cjk(c) for c in t):
+        return None  # "Microsoft Word - 文档1.docx", "untitled": no title
+    if regex.search(r"(?i)\.(docx?|wps|xlsx?|et|pdf)$|^microsoft|untitled|^文档\d*$", t):
+        return None
+    return t
+
+
+def read_raw_pages(data: bytes, src: str, password: Optional[str] = None, engine: str = "pdfium",
+                   pages: Optional[set] = None) -> tuple:
+    """(raw pages, Info title) of a PDF; bad input raises an ExtractorError."""
     if b"%PDF" not in data[:1024]:
         raise errors.CorruptDocument(src, "not a PDF file (no %PDF header): corrupt or mislabelled")
-    tail = data[-4096:]
+    info_title = None
     if engine == "pdfplumber":
-        raw_pages = _pdfplumber_pages(data, src, password)
+        raw_pages = _pdfplumber_pages(data, src, password, pages)
     else:
         pdf = _open_pdfium(data, src, password)
         try:
             if len(pdf) == 0:
                 raise errors.CorruptDocument(src, "corrupt or truncated PDF (no pages)")
-            raw_pages = _pdfium_pages(pdf)
+            raw_pages = _pdfium_pages(pdf, pages)
+            info_title = _info_title(pdf)
+            cut = {rp.index for rp in raw_pages if rp.truncated}
+            if cut:  # pdfium keeps only the first 16,384 characters of a text object: pdfminer reads them all
+                whole = {rp.index: rp for rp in _pdfplumber_pages(data, src, password, cut)}
+                raw_pages = [whole.get(rp.index, rp) for rp in raw_pages]
         except pdfium_error() as exc:  # a page pdfium cannot load
             raise errors.CorruptDocument(src, f"corrupt PDF (a page cannot be read: {exc})") from exc
         finally:
             pdf.close()
-    if b"%%EOF" not in tail:
+    if b"%%EOF" not in data[-4096:]:
         raise errors.CorruptDocument(src, "truncated PDF (the end-of-file marker is missing)")
+    return raw_pages, info_title
+
+
+def _run_ocr(data: bytes, src: str, raw_pages: list, mode: str, password: Optional[str]) -> list:
+    """OCR the pages without a text layer (``auto``) or every page (``always``); returns their indexes."""
+    if mode == "never":
+        return []
+    from extractor.ingest import ocr
+    return ocr.ocr_pages(data, src, raw_pages, mode, password, Char)
+
+
+def read_pdf(data: bytes, src: str, doc_id: str, password: Optional[str] = None,
+             engine: Optional[str] = None, settings=None) -> Document:
+    """Read a PDF into a Document (see the module docstring).
+
+    ``settings`` (a :class:`~extractor.core.settings.Settings`) gives ``pdf_engine`` and ``ocr``
+    (auto | always | never); ``engine`` overrides the engine.
+    """
+    t0 = time.perf_counter()
+    engine = engine or getattr(settings, "pdf_engine", None) or "pdfium"
+    ocr_mode = getattr(settings, "ocr", None) or "auto"
+    raw_pages, info_title = read_raw_pages(data, src, password, engine)
     t1 = time.perf_counter()
-    if not any(chars for _, _, _, chars, _ in raw_pages):
-        if any(img for *_, img in raw_pages):
-            raise errors.NoTextLayer(src, "has no text layer (image-only): needs OCR")
+    ocr_pages = _run_ocr(data, src, raw_pages, ocr_mode, password)
+    t_ocr = time.perf_counter()
+    if not any(rp.chars for rp in raw_pages):
+        if any(rp.has_images for rp in raw_pages):
+            if ocr_mode == "never":
+                raise errors.NoTextLayer(src, "has no text layer (image-only) and OCR is off (--ocr never)")
+            raise errors.NoTextLayer(src, "has no text layer (image-only) and OCR found no text on its pages")
         raise errors.EmptyDocument(src, "PDF has no text")
-    pages = [_group_lines(chars, i) for i, _, _, chars, _ in raw_pages]
-    g = _geometry(pages)
-    dropped = _drop_furniture(pages, [h for _, _, h, _, _ in raw_pages], g)
-    g = _geometry(pages)
-    title_lines = _classify(pages, g)
-    text, starts, headings, title = _assemble(pages, title_lines, g)
+    lay = analyse(raw_pages)
+    text, starts, headings, title, tables, contents, ocr_lines = _assemble(lay.pages, lay.title_lines, lay.geometry)
     if not text.strip():
         raise errors.EmptyDocument(src, "PDF has no text besides page numbers")
     t2 = time.perf_counter()
+    g = lay.geometry
     meta = {"extractor": "pypdfium2" if engine != "pdfplumber" else "pdfplumber",
-            "pages": len(raw_pages), "dropped_lines": dropped,
-            "body_font_size": g.size, "text_width": round(g.right - g.left, 1),
-            "seconds_chars": round(t1 - t0, 4), "seconds_layout": round(t2 - t1, 4)}
-    scanned = [i + 1 for i, _, _, chars, img in raw_pages if img]
-    if scanned:  # some pages are images only: their text is missing until OCR
+            "pages": len(raw_pages), "dropped_lines": lay.dropped,
+            "body_font_size": round(g.size, 2), "text_width": round(g.right - g.left, 1),
+            "seconds_chars": round(t1 - t0, 4), "seconds_layout": round(t2 - t_ocr, 4),
+            "ocr_pages": len(ocr_pages), "tables": len(tables)}
+    if ocr_pages:
+        meta["ocr_page_numbers"] = [p + 1 for p in ocr_pages]
+        meta["ocr_lines"] = ocr_lines
+        meta["seconds_ocr"] = round(t_ocr - t1, 3)
+    hidden = Counter(reason for rp in raw_pages for _, reason in rp.dropped)
+    if hidden:
+        meta["dropped_chars"] = dict(sorted(hidden.items()))
+    if lay.contents:
+        meta["contents_pages"] = [p + 1 for p in lay.contents]
+        meta["contents_spans"] = [list(c) for c in contents]
+    from extractor.ingest.ocr import needs_ocr
+    scanned = [rp.index + 1 for rp in raw_pages if not rp.ocr and needs_ocr(rp, "auto")]
+    if scanned:  # some pages are images only: their text is missing (OCR off or not installed)
         meta["image_only_pages"] = scanned
+    if title is None and info_title:
+        title = info_title
+        meta["title_from"] = "info"
     return Document(text=text, source=src, id=doc_id, format="pdf", title=title, page_starts=starts,
-                    headings=headings, meta=meta)
+                    headings=headings, meta=meta, tables=tables)
 
 
 __all__ = ["read_pdf", "rules"]

@@ -27,7 +27,7 @@ def print_indicator_table(df, title: str = "", file=None) -> None:
         view["region"] = [r if not pd.isna(r) and r else (f"({Path(str(src)).stem})" if not pd.isna(src) else "")
                           for r, src in zip(view["region"], sources)]
     if "evidence" in view:
-        view["evidence"] = view["evidence"].astype(str).str.slice(0, 30)
+        view["evidence"] = view["evidence"].astype(str).map(lambda e: e if len(e) <= 30 else e[:29] + "…")
     print(view.to_string(index=False), file=file)
 
 

@@ -19,8 +19,9 @@ class Report:
     """One document's facts.
 
     ``report.sections``, ``.quantities``, ``.measures`` and ``.indicators`` are pandas DataFrames (the
-    indicators in the standard table's columns); the stage objects themselves (each with ``to_dict()``)
-    are in ``section_list``, ``quantity_list``, ``measure_list`` and ``indicator_list``, in the order of the
+    indicators in the standard table's columns), ``report.tables`` a list of DataFrames (one per table);
+    the stage objects themselves (each with ``to_dict()``)
+    are in ``section_list``, ``quantity_list``, ``measure_list``, ``indicator_list`` and ``table_list``, in the order of the
     JSON (an indicator's ``quantity`` indexes ``quantity_list``).
     """
 
@@ -31,6 +32,7 @@ class Report:
     measure_list: list = field(default_factory=list)
     indicator_list: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
+    table_list: list = field(default_factory=list)  # extractor.stages.tables.Table, in document order
 
     # -- JSON ---------------------------------------------------------------------------------------
     def document_dict(self) -> dict:
@@ -47,6 +49,7 @@ class Report:
             "pages": d.pages if d.pages is not None else m.get("pages"),
             "format": d.format,
             "encoding": d.encoding,
+            **({"ocr_pages": d.meta.get("ocr_pages", 0)} if d.format == "pdf" else {}),
         }
 
     def to_dict(self) -> dict:
@@ -59,6 +62,7 @@ class Report:
             "quantities": [as_dict(q) for q in self.quantity_list],
             "measures": [as_dict(m) for m in self.measure_list],
             "indicators": [as_dict(i) for i in self.indicator_list],
+            "tables": [as_dict(t) for t in self.table_list],  # a compatible extension: docs/tables.md
         }
 
     @classmethod
@@ -107,6 +111,26 @@ class Report:
         """The standard indicator table of this report (same as :meth:`to_frame`)."""
         from extractor.output.table import indicator_table
         return indicator_table([self])
+
+    @property
+    def tables(self) -> list:
+        """The report's tables as pandas DataFrames, one per table (row labels as index, the header as
+        columns, a MultiIndex when the header has several rows; ``df.attrs`` holds id, caption, unit, page)."""
+        out = []
+        for t in self.table_list:
+            df = t.to_frame()
+            df.attrs.update({"id": t.id, "caption": t.caption, "unit": t.unit, "page": t.page})
+            out.append(df)
+        return out
+
+    @property
+    def tables_frame(self) -> "pd.DataFrame":
+        """Every table cell of the report as one long DataFrame (table, row, col, text, value, unit, …)."""
+        import pandas as pd
+        rows = [dict(table=t.id, caption=t.caption, row_label=t.rows[c.row] if c.row < len(t.rows) else None,
+                     column=t.columns[c.col] if c.col < len(t.columns) else None, **c.to_dict())
+                for t in self.table_list for c in t.cells]
+        return pd.DataFrame(rows)
 
     @property
     def sections(self) -> "pd.DataFrame":

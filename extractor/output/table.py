@@ -13,11 +13,13 @@ COLUMNS = ["doc_id", "source", "region_code", "region", "city", "province", "lev
 def rows_of(report) -> list[dict]:
     """Indicator rows of one report (a :class:`~extractor.output.report.Report`; or its JSON dict, as the batch
     store holds it)."""
-    out = report if isinstance(report, dict) else report.to_dict()
-    doc = out["document"]
+    if isinstance(report, dict):
+        doc, indicators = report["document"], report.get("indicators") or []
+    else:  # its document header and indicator rows only, not the whole report's JSON
+        doc, indicators = report.document_dict(), report.indicator_list
     region = doc.get("region") or {}
     rows = []
-    for ind in out.get("indicators") or []:
+    for ind in indicators:
         ind = as_dict(ind)
         row = {
             "doc_id": doc.get("id"), "source": doc.get("source"),

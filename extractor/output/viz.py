@@ -273,6 +273,40 @@ def _outline(items: dict) -> str:
     return '<ul id="outline">' + "".join(lis) + "</ul>"
 
 
+def _tables_html(data: dict) -> str:
+    """The report's tables drawn as tables (docs/tables.md): header cells as <th>, each cell that became a
+    quantity highlighted and linked to its place in the text (``data-k`` of the quantity)."""
+    esc = html.escape
+    out = []
+    for t in data.get("tables") or []:
+        t = _item_dict(t)
+        cells = t.get("cells") or []
+        if not cells:
+            continue
+        rows: dict = {}
+        for c in cells:
+            rows.setdefault(c.get("row", 0), []).append(c)
+        cap = " · ".join(str(x) for x in (t.get("id"), t.get("caption"), t.get("unit"),
+                                          f"p. {t['page']}" if t.get("page") else None) if x)
+        body = []
+        for r in sorted(rows):
+            tds = []
+            for c in sorted(rows[r], key=lambda c: c.get("col", 0)):
+                span = "".join(f' {a}="{c[a]}"' for a in ("rowspan", "colspan") if c.get(a, 1) != 1)
+                tag = "th" if c.get("role") in ("header", "stub", "caption") else "td"
+                inner = esc(str(c.get("text") or ""))
+                if isinstance(c.get("quantity"), int):
+                    title = esc(f"{_fmt(c.get('value'))} {c.get('unit') or ''} {c.get('kind') or ''}")
+                    inner = f'<mark class="hl qt tcell" data-k="q{c["quantity"]}" title="{title}">{inner}</mark>'
+                tds.append(f'<{tag} class="r-{esc(str(c.get("role")))}"{span}>{inner}</{tag}>')
+            body.append("<tr>" + "".join(tds) + "</tr>")
+        out.append(f'<table class="srctable" data-table="{esc(str(t.get("id")))}"><caption>{esc(cap)}</caption>'
+                   + "".join(body) + "</table>")
+    if not out:
+        return ""
+    return '<section id="tables" class="tables"><h2>Tables</h2>' + "".join(out) + "</section>"
+
+
 def _json_for_script(obj: Any) -> str:
     s = jsonio.dumps(obj, default=str)
     return s.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
@@ -372,6 +406,7 @@ def render_html(report: Any, title: Optional[str] = None, *, save_url: Optional[
         indicators=_indicator_rows(items),
         outline=_outline(items),
         body=body,
+        tables=_tables_html(data),
         data=_json_for_script(script_data),
     )
 

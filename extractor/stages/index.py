@@ -41,7 +41,19 @@ class SectionIndex:
             chain = sorted(active, key=lambda i: (self.sections[i].level, self.sections[i].start, i))
             chains.append(tuple(self.sections[i] for i in chain))
         self._chains = chains
+        self._inner = [self._innermost(c) for c in chains]  # section_at per interval, computed once
         self._by_id = {s.id: s for s in self.sections}
+
+    @staticmethod
+    def _innermost(chain: tuple) -> Optional[Section]:
+        if not chain:
+            return None
+        deepest = chain[-1].level
+        best = None
+        for s in chain:  # the deepest level; the later start between equals
+            if s.level == deepest:
+                best = s
+        return best
 
     @classmethod
     def of(cls, sections) -> "SectionIndex":
@@ -74,15 +86,10 @@ class SectionIndex:
 
     def section_at(self, offset: int) -> Optional[Section]:
         """The innermost section holding ``offset`` (None outside every section)."""
-        chain = self.chain_at(offset)
-        if not chain:
+        k = bisect.bisect_right(self._bounds, offset) - 1
+        if k < 0 or k >= len(self._inner):
             return None
-        deepest = chain[-1].level
-        best = None
-        for s in chain:  # the deepest level; the later start between equals
-            if s.level == deepest:
-                best = s
-        return best
+        return self._inner[k]
 
     def part_at(self, offset: int) -> Optional[str]:
         """The report part at ``offset``: the segment of a two-part top-level section holding it, else the

@@ -559,10 +559,34 @@ def _inherit(w: str, prev: Optional[_Found], f: _Found) -> None:
         f.kind, f.sign = prev.kind, prev.sign  # 压减时间58%、材料52%
 
 
+@functools.lru_cache(maxsize=1)
+def _ratio_pattern() -> regex.Pattern:
+    nouns = _load("ratios.yaml")["nouns"]
+    return regex.compile(rf"(?:{_alt(nouns)})(?:[（(][^（）()\n]{{0,30}}[）)])?(?:为|是|达到?)"
+                         r"(?P<n>(?<!\d)\d{1,4}(?:\.\d+)?)(?![\d.%‰])(?!\s*(?:[\p{Han}A-Za-z]))")
+
+
+def _unitless_ratios(w: str, found: list) -> list:
+    """``性别比为102.08``: a ratio noun (``data/quantities/ratios.yaml``) and a bare number → a rate, unit ""."""
+    if "比" not in w and "率" not in w:
+        return []
+    taken = [(f.start, f.end) for f in found]
+    out = []
+    for m in _ratio_pattern().finditer(w):
+        s, e = m.span("n")
+        if any(a < e and s < b for a, b in taken):
+            continue
+        out.append(_Found(s, e, _num(Decimal(m.group("n"))), "", "", "exact", "rate", 1, False, None, s))
+    return out
+
+
 def _find(w: str, subjects: bool = True) -> list:
     """Quantities in the working text ``w``: ``(found, period, clause, subject)`` tuples."""
     t = tables()
     found = _candidates(w, t)
+    ratios = _unitless_ratios(w, found)
+    if ratios:
+        found = sorted(found + ratios, key=lambda f: f.start)
     cues = _Cues(w, t, _text_year(w) if found else None)
     out = []
     prev, prev_subject = None, None
@@ -598,15 +622,20 @@ def _to_quantities(work: Working, source: str, found: list, part_of=None) -> lis
     return res
 
 
-def find_quantities(text: str, subjects: bool = True) -> list[Quantity]:
+def find_quantities(text: str, subjects: bool = True, with_tables: bool = True) -> list[Quantity]:
     """Every quantity of ``text``; offsets index ``text`` itself (``text[q.start:q.end] == q.text``).
 
-    ``subjects=False`` skips naming what each number measures (the only step that may call jieba).
+    ``subjects=False`` skips naming what each number measures (the only step that may call jieba);
+    ``with_tables=False`` reads table cells as prose (no table detection).
     """
     if not text:
         return []
     work = normalize(text)
-    return _to_quantities(work, text, _find(work.text, subjects=subjects))
+    found = _to_quantities(work, text, _find(work.text, subjects=subjects))
+    if with_tables:  # the cells of the text's tables (Markdown, flattened, aligned columns): extractor.stages.tables
+        from extractor.stages.tables import with_text_tables
+        found = with_text_tables(text, found)
+    return found
 
 
 def extract_quantities(doc, sections) -> list[Quantity]:

@@ -84,6 +84,7 @@ class _Rules:
     cat_body_cap: int = 4
     cat_min_score: int = 3
     cat_body_chars: int = 300
+    definition: Optional["regex.Pattern"] = None  # a glossary entry after a number (术语：指…)
 
 
 def _load_yaml(name: str) -> dict:
@@ -117,6 +118,7 @@ def rules() -> _Rules:
         cat_body_cap=int(c.get("body_cap", 4)),
         cat_min_score=int(c.get("min_score", 3)),
         cat_body_chars=int(c.get("body_chars_per_point", 300)),
+        definition=regex.compile(h["definition"], regex.V1) if h.get("definition") else None,
     )
 
 
@@ -192,6 +194,8 @@ def _numbered(text: str, r: _Rules) -> list[Heading]:
             ts, te = _title_span(text, mm.end(), le, r)
             if te <= ts:
                 break
+            if r.definition is not None and r.definition.match(text, ts, le):
+                break  # a glossary entry (术语：指…), not a heading
             out.append(Heading(a, text[a:mm.end()].strip(), st.name, st.rank, num, ts, te, le))
             break
     return out
@@ -268,7 +272,7 @@ def part_at(sections, offset: int) -> Optional[str]:
 
 
 def _unnumbered(text: str, r: _Rules, cue_lines: dict, has_top: bool, first_numbered: int,
-                numbered_lines: set) -> list[Heading]:
+                numbered_lines: set, has_chapter: bool = False) -> list[Heading]:
     """Short stand-alone lines (or lines the layout marks as headings) that carry no number."""
     lines = [(ls, le) for ls, le in _lines(text)]
     content = [(ls, le) for ls, le in lines if text[ls:le].strip()]
@@ -294,13 +298,16 @@ def _unnumbered(text: str, r: _Rules, cue_lines: dict, has_top: bool, first_numb
         part = _part_by_rule(line)
         named = (part is not None and part != "other" and len(nxt) >= r.un_context
                  and (not prev or prev[-1] in "。！？!?：:；;") and not nxt.startswith(("是", "为", "的")))
-        if not (shape or named or (cue and len(nxt) >= r.un_context)):
+        if not (shape or named or (cue and len(nxt) >= r.un_context) or cue in ("display", "display2")):
             # a run of several unnumbered headings: the next line may itself be a numbered heading
             if not (len(prev) >= r.un_context and first_numbered > ls and nxt and nxt[0] in "一(第"):
                 continue
-        if has_top and (part is None or part == "other"):
-            continue  # beside 一、 headings only a line that names a report part is a heading
-        out.append(Heading(a, None, "unnumbered", 5 if has_top else 10, None, a, b, le, cue=cue or "line"))
+        if has_top and (part is None or part == "other") and cue not in ("display", "display2"):
+            continue  # beside 一、 headings only a line that names a report part (or a display heading) is one
+        # a display heading beside 第X部分 headings is one of them (a part printed without its number);
+        # beside 一、 headings it heads them; set smaller than the body (a table's title) it is under 一、
+        rank = ((0 if has_chapter else 5) if cue == "display" else 12 if cue == "display2" else 5) if has_top else 10
+        out.append(Heading(a, None, "unnumbered", rank, None, a, b, le, cue=cue or "line"))
     return out
 
 
@@ -338,7 +345,8 @@ def find_headings(text: str, layout: Optional[list] = None, soft: Optional[list]
     has_top = any(h.style in ("cn_dun", "chapter") for h in heads)
     first_numbered = heads[0].start if heads else len(text)
     cue_lines = dict(layout or [])
-    heads += _unnumbered(text, r, cue_lines, has_top, first_numbered, {h.line_end for h in heads})
+    heads += _unnumbered(text, r, cue_lines, has_top, first_numbered, {h.line_end for h in heads},
+                         has_chapter=any(h.style == "chapter" for h in heads))
     taken = {h.start for h in heads}
     heads += _runins(text, r, taken)
     heads.sort(key=lambda h: h.start)
@@ -483,7 +491,30 @@ def _layout(doc, work) -> list:
     for h in getattr(doc, "headings", None) or []:
         w = work.to_work(h.start)
         ls = work.text.rfind("\n", 0, w) + 1
-        out.append((ls, h.cue))
+        # a PDF display heading (larger type or centred, level 1): the top of the layout's hierarchy
+        cue = h.cue
+        if cue == "font" and doc.format == "pdf":
+            cue = "display" if h.level == 1 else "display2" if h.level == 2 else cue
+        out.append((ls, cue))
+    return out
+
+
+def _outside_regions(doc, work, heads: list) -> list:
+    """Headings outside the reader's table regions and contents pages (a numbered table row or a 目录
+    entry is no heading)."""
+    spans = [(t.start, t.end) for t in getattr(doc, "tables", None) or []]
+    spans += [tuple(s) for s in (getattr(doc, "meta", None) or {}).get("contents_spans", [])]
+    if not spans:
+        return heads
+    import bisect
+    ws = sorted((work.to_work(a), work.to_work(b)) for a, b in spans)
+    starts = [a for a, _ in ws]
+    out = []
+    for h in heads:
+        k = bisect.bisect_right(starts, h.start) - 1
+        if k >= 0 and ws[k][0] <= h.start < ws[k][1]:
+            continue
+        out.append(h)
     return out
 
 
@@ -501,6 +532,8 @@ def find_sections(doc, use_model: bool = True, settings=None) -> list[Section]:
         layout = _layout(doc, work)
     wt = work.text
     heads = find_headings(wt, layout, soft_breaks(work))
+    if not isinstance(doc, str):
+        heads = _outside_regions(doc, work, heads)
     if not heads:
         return []
     nodes = build_tree(heads)

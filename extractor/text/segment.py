@@ -134,3 +134,24 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
     out.extend(toks[k:])
     return out
 
+
+
+def word_span(text: str, start: int, end: int, margin: int = 12) -> tuple[int, int]:
+    """``(start, end)`` widened to whole words: a span that begins or ends inside a word (``33 个审``,
+    ``便民联``) is extended to that word's edges (never past a line break)."""
+    if not (0 <= start < end <= len(text)):
+        return start, end
+    a = max(0, start - margin)
+    b = min(len(text), end + margin)
+    nl = text.rfind("\n", a, start)
+    a = nl + 1 if nl >= 0 else a
+    nl = text.find("\n", end, b)
+    b = nl if nl >= 0 else b
+    s, e = start, end
+    for _, ts, te in tokenize(text[a:b]):
+        ts, te = ts + a, te + a
+        if ts < start < te:
+            s = ts
+        if ts < end < te:
+            e = te
+    return s, e

@@ -187,4 +187,8 @@ else {
     return it._kind==="indicator" && it.start===+ev[1] && it.end===+ev[2] && (!ev[3] || it.indicator===decodeURIComponent(ev[3])); })[0] || null;
   if(key && ITEMS[key]) activate(key, "auto");
 }
+// tables drawn as tables: a highlighted cell shows its quantity in the text
+(function(){var tb=document.getElementById("tables"); if(!tb) return;
+  tb.addEventListener("click", function(e){var m=e.target.closest && e.target.closest("mark[data-k]");
+    if(m) activate(m.getAttribute("data-k"), "smooth");});})();
 })();
