@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -217,6 +218,11 @@ def test_corrections_saved_as_gold_under_annotations(client, batch):
                                                                               ("110亿元", None)]
     assert {c["key"]: c["action"] for c in saved["corrections"]} == {"i0": "reject", "i1": "accept"}
     assert client.get(url).json()["doc_id"] == doc
+    assert saved["path"] == str(Path(rep["document"]["source"]).resolve())
+    # the trainer's loader finds the document of a saved correction file (extractor train --gold-extra DIR)
+    from extractor.learn.indicator_data import gold_docs
+    found = [g for g in gold_docs([out], main=out / "no-main-gold") if g.gold.get("doc_id") == doc]
+    assert len(found) == 1 and found[0].partial
     # the page shows the saved decisions again
     assert '"action": "reject"' in client.get(f"/documents/{doc}").text.replace('":"', '": "')
 

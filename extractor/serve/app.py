@@ -199,6 +199,11 @@ def create_app(out_dir, host: str = "127.0.0.1", timeout: float = 5.0, debug: bo
         except (ValueError, UnicodeDecodeError) as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
         gold["doc_id"] = doc_id
+        src = str((data["document"] or {}).get("source") or "").partition("#")[0]
+        for cand in (Path(src), ex.dir / src, ex.dir.parent / src):
+            if src and cand.is_file():  # where `extractor train --gold-extra DIR` finds the document
+                gold["path"] = str(cand.resolve())
+                break
         merged = gold_files.merge(gold_files.load(ex.dir, doc_id), gold, data["text"])
         path = gold_files.save(ex.dir, doc_id, merged)
         rows = len(merged.get("quantities") or []) + len(merged.get("indicators_extra") or [])
