@@ -34,10 +34,15 @@ ALL_CASES = _load_cases()
 
 def test_table_size_and_coverage():
     cases = [p.values[0] for p in ALL_CASES]
-    assert len(cases) >= 400
+    assert len(cases) >= 700
     groups = {c["group"] for c in cases}
     assert {"count", "chinese", "amount", "qualifier", "change", "rate", "range", "zero", "period",
             "trap", "trap+"} <= groups
+    # issue 13: every numeral form and every trap class of real documents has rows
+    assert {"numeral", "capital", "cheng", "percent", "negative", "half", "doubling", "approx", "fraction",
+            "thousands", "ocr", "per", "metric", "currency", "trap-duration", "trap-session", "trap-slogan",
+            "trap-category", "trap-budget", "trap-structure", "trap-scope", "trap-url", "trap-footnote",
+            "trap-nextword"} <= groups
     # every unit of the units table appears at least once in the table
     tables = yaml.safe_load((quantities.DATA / "units.yaml").read_text(encoding="utf-8"))
     units = {q[2] for c in cases for q in c["q"]}

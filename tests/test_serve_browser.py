@@ -139,6 +139,12 @@ def test_compare_cell_to_evidence_and_csv(page, server, sample_batch):
     assert box and 0 <= box["y"] <= 900  # scrolled into view
     number = value.lstrip("≈≥≤").split()[0].split("–")[0]
     assert number in active.first.inner_text()
+    # the batch recorded the evidence's sentence: it is shaded around the evidence
+    sent = page.get_attribute("#text", "data-sentence")
+    assert sent, "no sentence shaded"
+    a, b = map(int, sent.split("-"))
+    ev = [int(x) for x in page.url.split("#ev=")[1].split("-")[:2]]
+    assert a <= ev[0] < ev[1] <= b
     shot(page, "serve-evidence.png")
 
 

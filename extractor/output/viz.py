@@ -49,6 +49,7 @@ def _low() -> float:
     return LOW_CONFIDENCE
 
 
+@lru_cache(maxsize=None)
 def _asset(name: str) -> str:
     return (ASSETS / name).read_text(encoding="utf-8")
 

@@ -146,8 +146,8 @@ def report_dict(db: DB, doc_id: str, text_loader) -> Optional[dict]:
     sections = rows("sections", '"start", "end" DESC' if db.has("sections", "start") else "rowid")
     quantities = rows("quantities", _ordered(db, "quantities"))
     measures = rows("measures", _ordered(db, "measures"))
-    indicators = rows("indicators", "rowid")
-    for lst in (quantities, measures):
+    indicators = rows("indicators", _ordered(db, "indicators"))
+    for lst in (quantities, measures, indicators):
         for it in lst:
             it.pop("idx", None)
     clean = lambda d: {k: _num(v) for k, v in d.items()}  # noqa: E731
@@ -156,8 +156,19 @@ def report_dict(db: DB, doc_id: str, text_loader) -> Optional[dict]:
     doc = {"id": doc_id, "source": row.get("source"), "title": row.get("title"), "genre": row.get("genre"),
            "year": row.get("year"), "region": region if any(region.values()) else None,
            "pages": row.get("pages"), "format": row.get("format")}
+    sents = {}
+    if db.has("sentences", "start") and db.has("indicators", "sentence"):
+        wanted = sorted({int(i["sentence"]) for i in indicators if isinstance(i.get("sentence"), (int, float))
+                         and not (isinstance(i["sentence"], float) and math.isnan(i["sentence"]))})
+        if wanted:
+            sents = {r["idx"]: (r["start"], r["end"]) for r in db.query(
+                'SELECT idx, "start", "end" FROM sentences WHERE doc_id = ? AND idx IN (SELECT unnest(?))',
+                [doc_id, wanted])}
     inds = []
     for it in indicators:
+        sent = it.get("sentence")
+        if isinstance(sent, (int, float)) and not (isinstance(sent, float) and math.isnan(sent)) and int(sent) in sents:
+            it["sentence_start"], it["sentence_end"] = sents[int(sent)]
         it = clean(it)
         if isinstance(it.get("quantity"), float):
             it["quantity"] = int(it["quantity"])

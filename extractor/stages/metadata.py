@@ -25,6 +25,7 @@ import yaml
 
 from extractor.stages import gazetteer
 from extractor.core.document import Document
+from extractor.text.numerals import digit_value
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "metadata"
 
@@ -111,9 +112,7 @@ def detect_genre(work: str, title: Optional[str]) -> str:
 # -- year -------------------------------------------------------------------------------------------
 
 def _cn_year(s: str) -> Optional[int]:
-    from extractor.text.cardinals import digits as numeral_digits  # data/quantities/numerals.yaml
-    digits = numeral_digits()
-    d = "".join(str(digits[c]) if c in digits else ("0" if c == "○" else c) for c in s)
+    d = "".join(str(digit_value(c)) if digit_value(c) is not None else ("0" if c == "○" else c) for c in s)
     return int(d) if re.fullmatch(r"(19|20)\d\d", d) else None
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -31,8 +31,10 @@ import regex
 import yaml
 
 from extractor.core.facts import Quantity
+from extractor.text import numerals as _numerals
 from extractor.text import sentences as bounds
 from extractor.text.normalize import Working, normalize
+from extractor.text.numerals import approx_range, parse as parse_numeral, parse_chinese  # noqa: F401
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "quantities"
 
@@ -57,6 +59,11 @@ class _Tables:
     small: dict
     big: dict
     lone: frozenset
+    scaled: dict  # surface -> (canonical, factor, kind): 成 → (%, 10, rate)
+    per_scales: dict  # 百 → 100 in 部/百人
+    pct: dict  # 百分之 -> (unit, factor)
+    pct_whole: dict  # 百分之百 -> 100
+    count_units: frozenset
     before_q: dict
     inner_q: dict
     after_q: dict
@@ -117,42 +124,82 @@ def tables() -> _Tables:
         units[str(surface)] = (str(surface), "reject")
     mults = {str(k): Decimal(str(v)) for k, v in u["multipliers"].items()}
 
-    digits = {k: int(v) for k, v in num["digits"].items()}
-    small = {k: int(v) for k, v in num["small_units"].items()}
-    big = {k: int(v) for k, v in num["big_units"].items()}
+    nt = _numerals.tables()
+    digits, small, big = nt.digits, nt.small, nt.big
     dp = num["decimal_point"]
+    plain_digits = "".join(k for k in digits if k not in nt.ambiguous)
+    amb = "".join(sorted(nt.ambiguous))
     cn_digit = "".join(digits)
     cn_all = cn_digit + "".join(small) + "".join(big)
     cn_frac_digits = "".join(k for k in digits if k != "两")
     # 千 that starts a unit (千瓦, 千米, 千克) is not part of the numeral: 四十万千瓦
     unit_千 = "".join(sorted({k[1] for k in units if k.startswith("千") and len(k) > 1}))
     cn_body = "".join(c for c in cn_all if c != "千")
-    num_cn = (f"(?:[{cn_digit}]|十)(?:[{cn_body}]|千(?![{unit_千}]))*(?:{dp}[{cn_frac_digits}]+)?")
-    num_ar = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?"
+    big_chars = "".join(big)
+    # a 大写 digit that is also a word (伍, 陆) starts a numeral only before another numeral character
+    capitals = "拾佰仟" + big_chars + "".join(k for k in digits if k not in "零〇一二两三四五六七八九")
+    num_cn = (f"(?:[{plain_digits}]|十|拾|[{amb}](?=[{capitals}]))(?:[{cn_body}]|千(?![{unit_千}]))*"
+              f"(?:{dp}[{cn_frac_digits}]+[{big_chars}]*)?")
+    num_ar = (r"(?=\d{1,4}[亿万]\d)(?:\d{1,4}亿\d{1,4}万(?:\d{2,4}(?![\d.]))?|\d{1,4}万\d{2,4}(?![\d.]))|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d{1,3}(?:，\d{3})+(?:\.\d+)?(?![\d，])"
+              r"|\d+(?:\.\d+| +\. +\d+(?![\d.]))?")
     # atomic numbers that never start inside another number: 2023年 is one failed try, not four
     # a bare 百/千/万 is a numeral before 余/多 or after a bound word: 百余家, 千余人, 近千家, 逾万人
     bare_words = "|".join(regex.escape(w) for w in sorted(q["before"], key=len, reverse=True))
     num_bare = rf"(?:[百千万亿](?=[{''.join(q['inner'])}])|(?<={bare_words})[百千万亿](?![{cn_digit}十百千]))"
-    number = (rf"(?:(?<!\d)(?<!\d[.,])(?>{num_ar})|(?<![{cn_all}数几上])(?>{num_cn}|{num_bare}))")
-    pct = _alt(num["percent_prefixes"])
+    ap = num["approx"]
+    aw = "".join(ap["digit_words"])
+    reach = "".join(ap["reach_words"])
+    units_cn = "十百千万亿"
+    # approximate numerals: 几十, 数十亿, 十几, 二十几, 上百, 成千 (三四, 七八十 are read from num_cn)
+    num_ax = (rf"(?:[{aw}](?=[{units_cn}])[{units_cn}]+|(?:[{plain_digits}]?[十百千])+几[{units_cn}]*"
+              rf"|(?<![以线晚马网早路])[{reach}][百千万亿](?![{units_cn}余多{cn_digit}]))")
+    cn_all_plain = "".join(c for c in cn_all if c not in nt.ambiguous)
+    number = (rf"(?:(?<!\d)(?<!\d[.,])(?>{num_ar})|(?<![{cn_all_plain}数几上])(?>{num_ax}|{num_cn}|{num_bare}))")
+    pct_map = {str(k): (str(v[0]), Decimal(str(v[1]))) for k, v in num["percent_prefixes"].items()}
+    pct = _alt(pct_map)
+    pct_whole = {str(k): Decimal(str(v)) for k, v in (num.get("percent_whole") or {}).items()}
     frac = regex.escape(num["fraction_word"])
     mult = _alt(mults)
-    unit_alt = _alt(k for k, v in units.items() if v[1] != "reject")
+    scaled = {str(k): (str(v[0]), Decimal(str(v[1])), str(v[2])) for k, v in (u.get("scaled") or {}).items()}
+    scaled_not = u.get("scaled_not_before") or {}
+    per = u.get("per") or {}
+    per_scales = {str(k): int(v) for k, v in (per.get("scales") or {}).items()}
+    plain_units = [k for k, v in units.items() if v[1] != "reject"]
+    unit_alt = "|".join([_alt(plain_units)] + [
+        regex.escape(k) + (f"(?![{regex.escape(scaled_not[k])}])" if scaled_not.get(k) else "") for k in scaled])
+    per_alt = (rf"(?:/(?P<ps>{_alt(per_scales)})?(?P<pb>{_alt(str(b) for b in per.get('bases') or [])}))?"
+               if per.get("bases") else "(?P<ps>)(?P<pb>)")
     reject = _alt(k for k, v in units.items() if v[1] == "reject")
     pre = _alt(q["before"])
     inner = _alt(q["inner"])
     after = _alt(q["after"])
+    half = _alt(num.get("half") or ["个半"])
+    dbl = num["doubling"]
+    cur_words = [k for k in ("人民币", "港币", "澳门币", "美元", "美金", "欧元", "日元", "英镑", "港元", "澳门元", "新台币", "韩元",
+                             "澳元", "卢布") if k in units]
+    cur = _alt(cur_words)
+    # every match starts with one of these characters (a cheap test before the alternatives)
+    first = regex.escape("".join(sorted(set(
+        "0123456789-−" + cn_all + aw + reach + "".join(nt.negative) + dbl["word"]
+        + "".join(w[0] for w in cur_words) + "".join(w[0] for w in q["before"]) + "".join(k[0] for k in pct_map)))))
     # a number needs a unit, or a multiplier (3.5万); dates and durations (2023年, 5个工作日) never match
     pattern = regex.compile(
-        rf"(?P<pre>{pre})?"
-        rf"(?:(?P<pct>{pct})(?P<pn>{number})"
+        rf"(?=[{first}])(?P<cur>{cur})?(?P<pre>{pre})?"
+        rf"(?:(?P<pct>{pct})(?P<pn>{'|'.join(regex.escape(k[len(k) - 1]) for k in pct_whole)}(?![{cn_all}])|{number})"
+        rf"(?:[至到—–\-~～](?P=pct)(?P<pn2>{number}))?"
         rf"|(?P<fd>{num_cn}){frac}(?P<fn>{num_cn})"
-        rf"|(?:(?<![0-9A-Za-z.])(?P<neg>[-−])(?=\d))?(?P<n1>{number})(?!{reject})"
+        rf"|(?=\d{{1,3}}/\d)(?<![\d/.:\-])(?P<an>\d{{1,3}})/(?P<ad>\d{{1,3}})(?![\d/.:\-%])"
+        rf"|(?P<dbl>{regex.escape(dbl['word'])}(?:{regex.escape(dbl['optional_between'])})?"
+        rf"(?P<dn>[一两二三四1-4])?{regex.escape(dbl['suffix'])})(?P<dq>{inner})?"
+        rf"|(?:(?<![0-9A-Za-z.])(?P<neg>[-−]|{_alt(nt.negative)})(?=[\d{plain_digits}十]))?(?P<n1>{number})(?!{reject})"
         rf"(?:(?P<m0>{mult})?(?P<u0>[%‰])?(?P<rs>[—–\-~～至到])(?P<n2>{number})(?!{reject}))?"
-        rf"(?:(?P<q1>{inner})?(?P<unit>{unit_alt})|(?P<q0>{inner})?(?P<mult>{mult})(?P<q1>{inner})?(?P<unit>{unit_alt})?))"
+        rf"(?P<half>{half})?"
+        rf"(?:(?P<q1>{inner})?(?P<unit>{unit_alt}){per_alt}|(?P<q0>{inner})?(?P<mult>{mult})(?P<q1>{inner})?"
+        rf"(?:(?P<unit>{unit_alt}){per_alt})?|(?(cur)(?=[^\d.]|$)|(?!))))"
         rf"(?P<q2>{after})?",
         regex.V1,
     )
+    count_units = frozenset(k for k, v in units.items() if v[1] == "count")
 
     ctx = q["context_before"]
     context_q = regex.compile(rf"(?:{_alt(ctx)}).{{0,{int(q.get('context_gap', 2))}}}$", regex.V1)
@@ -176,6 +223,8 @@ def tables() -> _Tables:
     return _Tables(
         pattern=pattern, units=units, mults=mults, digits=digits, small=small, big=big,
         lone=frozenset(num.get("lone_words") or []),
+        scaled=scaled, per_scales=per_scales, pct=pct_map, pct_whole=pct_whole,
+        count_units=count_units,
         before_q=dict(q["before"]), inner_q=dict(q["inner"]), after_q=dict(q["after"]),
         context_q=context_q, context_q_map=dict(ctx),
         traps=traps,
@@ -195,63 +244,8 @@ def tables() -> _Tables:
 
 # ---------------------------------------------------------------------------------------------- numbers
 
-def parse_chinese(s: str, t: Optional[_Tables] = None) -> Optional[Decimal]:
-    """Value of a Chinese numeral (``一百二十`` 120, ``两千`` 2000, ``三万`` 30000, ``七十二点四三``
-    72.43, ``二〇二三`` 2023, ``十`` 10); None when it is not a well-formed numeral."""
-    t = t or tables()
-    if not s:
-        return None
-    if s in t.big:  # 逾万人
-        return Decimal(t.big[s])
-    frac = ""
-    if "点" in s:
-        s, frac = s.split("点", 1)
-        if not frac or any(c not in t.digits for c in frac):
-            return None
-    if s and all(c in t.digits for c in s):  # a digit string: 二〇二三, 五
-        if len(s) > 1 and frac:
-            return None
-        whole = int("".join(str(t.digits[c]) for c in s))
-    else:
-        total = section = 0
-        digit = None
-        for c in s:
-            if c in t.digits:
-                if digit is not None and digit != 0:
-                    return None  # two digits in a row inside a numeral with units
-                digit = t.digits[c]
-            elif c in t.small:
-                section += (digit if digit is not None else 1) * t.small[c]
-                digit = None
-            elif c in t.big:
-                section += digit or 0
-                if section == 0:
-                    if total == 0 or t.big[c] <= 10000:
-                        return None
-                    total *= t.big[c]  # 三万亿
-                else:
-                    total = (total + section) * t.big[c] if t.big[c] > 10000 else total + section * t.big[c]
-                section = 0
-                digit = None
-            else:
-                return None
-        whole = total + section + (digit or 0)
-    value = Decimal(whole)
-    if frac:
-        value += Decimal("0." + "".join(str(t.digits[c]) for c in frac))
-    return value
-
-
-def parse_number(s: str, t: Optional[_Tables] = None) -> Optional[Decimal]:
-    """Value of an Arabic (``27,366``, ``72.43``) or Chinese numeral."""
-    if not s:
-        return None
-    if s[0].isdigit():
-        try:
-            return Decimal(s.replace(",", ""))
-        except InvalidOperation:
-            return None
-    return parse_chinese(s, t)
+# the numeral parser is extractor.text.numerals (parse_chinese is kept importable from here)
+parse_number = parse_numeral
 
 
 def _num(x: Decimal) -> float:
@@ -277,6 +271,7 @@ class _Found:
     changed: bool  # an explicit change word
     max: Optional[float]
     num_start: int
+    neg: bool = False  # written with a minus sign (−3.9%, 负3.9%): a fall word does not flip it again
 
 
 def _inside_quotes(w: str, s: int, e: int, t: _Tables) -> bool:
@@ -314,6 +309,52 @@ def _text_year(w: str) -> Optional[int]:
     return int(max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0])
 
 
+_HEX = frozenset("0123456789ABCDEFabcdef")
+_PERCENT_UNITS = ("%", "‰", "个百分点", "百分点", "个千分点", "千分点")
+_FRACTION_CONTEXT = regex.compile(r"(?:占|约|近|超过|超|逾|仅|达到|达|为|的|不足|不到|接近|将近)\s?\Z")
+_FRACTION_AFTER = ("以上", "以下", "左右", "的", "强", "多")
+
+
+def _value(s: str, t: _Tables) -> tuple:
+    """``(value, max)`` of a number as matched: exact (max None), or an approximate numeral's range
+    (三四 3–4, 几十 20–90, 上百). ``(None, None)`` when it is neither."""
+    if s.isdigit() and s.isascii():  # the common case first: 54, 2023
+        return Decimal(s), None
+    s = s.replace(" ", "") if " " in s else s
+    if not s[0].isdigit():
+        if len(s) > 1 and all(c in t.digits for c in s) or any(c in "几数上成" for c in s):
+            r = approx_range(s)  # a digit string is a range (三四, 两三) or no count at all (一三三四)
+            return (r[0], r[1]) if r else (None, None)
+        v = parse_numeral(s)
+        if v is None:
+            r = approx_range(s)  # 七八十, 十七八
+            return (r[0], r[1]) if r else (None, None)
+        return v, None
+    return parse_numeral(s), None
+
+
+def _split_multiplier(s: str, t: _Tables) -> tuple:
+    """A Chinese numeral's trailing big units (一百五十万 → 一百五十, 10^4), for a range whose multiplier
+    belongs to both bounds."""
+    k = len(s)
+    while k > 0 and s[k - 1] in t.big:
+        k -= 1
+    if k == len(s) or k == 0:
+        return s, None
+    tail = s[k:]
+    return s[:k], Decimal(10000) ** tail.count("万") * Decimal(100000000) ** tail.count("亿")
+
+
+def _merged_unit(w: str, us: int, ue: int) -> bool:
+    """True when the unit at ``w[us:ue]`` is really the first character of the next word (113.9人造板,
+    14.0集成电路, 442.6台湾同胞), as the segmenter cuts the text after the number."""
+    if ue >= len(w) or not ("\u4e00" <= w[ue] <= "\u9fff"):
+        return False
+    from extractor.text.segment import tokenize
+    toks = tokenize(w[us:min(len(w), us + 8)])
+    return bool(toks) and toks[0][2] > ue - us
+
+
 def _candidates(w: str, t: _Tables) -> list[_Found]:
     out: list[_Found] = []
     n = len(w)
@@ -322,64 +363,139 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
     I_UNIT, I_N1, I_NEG, I_MULT, I_N2, I_M0, I_U0 = (gi[k] for k in ("unit", "n1", "neg", "mult", "n2", "m0", "u0"))
     I_PN, I_PCT, I_FD, I_FN, I_PRE, I_Q0, I_Q1, I_Q2 = (gi[k] for k in ("pn", "pct", "fd", "fn", "pre", "q0", "q1",
                                                                          "q2"))
+    I_CUR, I_AN, I_AD, I_DBL, I_DN, I_DQ, I_HALF, I_PS, I_PB = (
+        gi[k] for k in ("cur", "an", "ad", "dbl", "dn", "dq", "half", "ps", "pb"))
     for m in t.pattern.finditer(w):
         g = m.groups()
         unit_text = g[I_UNIT] or ""
         n1 = g[I_N1]
+        vmax = None
+        approx = False
+        neg = bool(g[I_NEG])
+        s, e = m.start(), m.end()
+        changed = False
         if n1 is not None:
             num_start = m.start("neg") if g[I_NEG] else m.start("n1")
-            if g[I_NEG] and unit_text not in ("%", "‰", "个百分点", "百分点"):
+            if neg and unit_text not in _PERCENT_UNITS:
                 continue  # a minus sign only before a rate or a change: 增长-2.3%
-            if unit_text:
+            scale = None
+            if unit_text in t.scaled:
+                canon, scale, kind = t.scaled[unit_text]
+            elif unit_text:
                 canon, kind = t.units[unit_text]
                 if kind == "reject":
                     continue
-            elif g[I_MULT] and n1[0].isdigit():
+                if g[I_PB]:  # a per-unit: 部/百人, 人/万人, 立方米/秒
+                    canon, kind = f"{canon}/{g[I_PS] or ''}{g[I_PB]}", "amount"
+                    unit_text = w[m.start("unit"):m.end("pb")]
+            elif (g[I_MULT] or "万" in n1 or "亿" in n1) and (n1[0].isdigit() or g[I_CUR]):
                 canon, kind = "", "count"
+            elif g[I_CUR]:
+                canon, kind = "", "amount"
             else:
                 continue
-            if n1 in t.lone and not g[I_MULT] and not g[I_N2]:
+            if g[I_CUR]:  # 人民币3.14元, 港币2960元, 美元3.2亿: the currency named before the number
+                cur_canon = t.units[g[I_CUR]][0]
+                if not unit_text or canon == "元":
+                    canon, kind = cur_canon, "amount"
+                elif kind != "amount":
+                    continue
+                if unit_text:
+                    s = m.start("pre") if g[I_PRE] else num_start  # the currency word stays outside the span
+            if n1 in t.lone and not g[I_MULT] and not g[I_N2] and unit_text not in t.scaled and not g[I_HALF]:
                 continue
-            if len(n1) > 18:  # a code or an identifier, not a figure
+            if n1 == "一" and unit_text in t.scaled and num_start > 0 and w[num_start - 1] in "统唯同单万第逐划均专合归整如始":
+                continue  # 统一成本
+            if len(n1) > 18 and n1[0].isdigit():  # a code or an identifier, not a figure
                 continue
-            value = parse_number(n1, t)
+            value, amax = _value(n1, t)
             if value is None:
                 continue
-            vmax = None
+            if amax is not None:
+                vmax, approx = amax, True
             if g[I_N2]:
-                vmax = parse_number(g[I_N2], t)
-                if vmax is None:
+                v2, a2 = _value(g[I_N2], t)
+                if v2 is None or a2 is not None or approx:
                     continue
+                vmax = v2
                 if g[I_M0]:  # 1万至2万元: the first number has its own multiplier
                     value *= t.mults[g[I_M0]]
                     value /= t.mults[g[I_MULT]] if g[I_MULT] else 1
+                elif not n1[0].isdigit() and not any(c in t.big for c in n1):
+                    core, shared = _split_multiplier(g[I_N2], t)
+                    if shared is not None and value * shared <= vmax:
+                        value *= shared  # 一百二十到一百五十万元: 万 belongs to both bounds
+                elif n1[0].isdigit() and not g[I_MULT] and not g[I_N2][0].isdigit():
+                    continue
                 if g[I_U0] and g[I_U0] != unit_text:
                     continue
+            if g[I_HALF]:  # 1个半百分点, 两个半亿
+                if vmax is not None or not (g[I_MULT] or kind in ("change", "amount")):
+                    continue
+                value += Decimal("0.5")
+            if scale is not None:
+                if e < n and w[e] in t.inner_q and not g[I_Q2]:  # 五成多
+                    e += 1
+                    scale_q = t.inner_q[w[e - 1]]
+                value *= scale
+                if vmax is not None:
+                    vmax *= scale
+            decimal_count = (kind == "count" and not g[I_MULT] and "." in n1 and len(unit_text) == 1)
+            if decimal_count and _merged_unit(w, m.start("unit"), m.end("unit")):
+                continue  # 113.9人造板: no unit, and a bare number is no quantity
         elif g[I_PN] is not None:
             num_start = m.start("pct")
-            value = parse_number(g[I_PN], t)
+            pn = g[I_PN]
+            whole = t.pct_whole.get(g[I_PCT] + pn)
+            value = whole if whole is not None else parse_numeral(pn)
             if value is None:
                 continue
-            vmax = None
-            canon = unit_text = "%" if g[I_PCT] == "百分之" else "‰"
+            canon, factor = t.pct[g[I_PCT]]
+            value *= factor
+            if m.group("pn2"):  # 百分之四至百分之五: a range
+                v2 = parse_numeral(m.group("pn2"))
+                if v2 is None or v2 * factor < value:
+                    continue
+                vmax = v2 * factor
+            unit_text = canon
             kind = "rate"
+        elif g[I_AN] is not None:
+            num_start = m.start("an")
+            a, b = int(g[I_AN]), int(g[I_AD])
+            after = w[m.end("ad"):m.end("ad") + 2]
+            if not (0 < a < b) or not (g[I_PRE] or _FRACTION_CONTEXT.search(w, max(0, s - 4), s)
+                                       or after.startswith(_FRACTION_AFTER)):
+                continue
+            value = (Decimal(a) / Decimal(b) * 100).quantize(Decimal("0.01"))
+            canon = unit_text = "%"
+            kind = "rate"
+        elif g[I_DBL] is not None:
+            num_start = m.start("dbl")
+            times = parse_numeral(g[I_DN]) if g[I_DN] else Decimal(1)
+            if times is None:
+                continue
+            value = (Decimal(2) ** int(times) - 1) * 100  # 翻一番 +100 %, 翻两番 +300 %
+            canon = unit_text = "%"
+            kind, changed = "change", True
         else:
             num_start = m.start("fd")
-            den, nom = parse_chinese(g[I_FD], t), parse_chinese(g[I_FN], t)
+            den, nom = parse_numeral(g[I_FD]), parse_numeral(g[I_FN])
             if not den or nom is None:
                 continue
             value = (nom / den * 100).quantize(Decimal("0.01"))
-            vmax = None
             canon = unit_text = "%"
             kind = "rate"
-        if g[I_NEG]:
+        if neg:
             value = -value
+            if vmax is not None:
+                vmax = -vmax
         if g[I_MULT]:
             factor = t.mults[g[I_MULT]]
             value *= factor
             if vmax is not None:
                 vmax *= factor
-        s, e = m.start(), m.end()
+                if not approx and value > vmax and not g[I_M0]:
+                    value /= factor  # 5000至1万元: the multiplier is the upper bound's own
         # glued to a code or a word: G312, 5M, 部督2.07 (the letters), v6.0
         if num_start > 0 and w[num_start - 1] in gb:
             continue
@@ -391,20 +507,27 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
         cn = n1 is not None and not n1[0].isdigit()
         if cn and e < n and w[e] in "一二三四五六七八九两":
             continue
-        if (cn or not t.arabic_trap_free.match(w, max(0, s - 12), min(n, e + 12))) and _trapped(w, s, e, t):
+        look = (cn or not t.arabic_trap_free.match(w, max(0, s - 12), min(n, e + 12))
+                or (unit_text == "%" and e < n and w[e] in _HEX) or (s > 0 and w[s - 1] == "(")
+                or (n1 is not None and len(n1) in (5, 7) and n1.isdigit()))
+        if look and _trapped(w, s, e, t):
             continue
         if _inside_quotes(w, s, e, t):
             continue
         # qualifier
-        qual = "exact"
+        qual = "approx" if approx else "exact"
         if g[I_PRE]:
             qual = t.before_q[g[I_PRE]]
-        elif vmax is not None:
+        elif vmax is not None and not approx:
             qual = "lower"
         if g[I_Q0] or g[I_Q1]:
             qual = t.inner_q[g[I_Q0] or g[I_Q1]]
+        if g[I_DQ]:
+            qual = t.inner_q[g[I_DQ]]
         if g[I_Q2]:
             qual = t.after_q[g[I_Q2]]
+        if n1 is not None and e > m.end():
+            qual = scale_q
         if qual == "exact":
             cm = t.context_q.search(w, max(0, s - 6), s)
             if cm:
@@ -416,7 +539,9 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
         fv, fmax = _num(value), (_num(vmax) if vmax is not None else None)
         if not math.isfinite(fv) or (fmax is not None and not math.isfinite(fmax)):
             continue
-        out.append(_Found(s, e, fv, canon, unit_text, qual, kind, 1, False, fmax, num_start))
+        f = _Found(s, e, fv, canon, unit_text, qual, kind, 1, changed, fmax, num_start)
+        f.neg = neg
+        out.append(f)
     return out
 
 
@@ -595,7 +720,7 @@ def _find(w: str, subjects: bool = True) -> list:
         c_end = bounds.end_of(w, f.end, bounds.CLAUSE, window=200)
         _change(w, f, c_start, t)
         _inherit(w, prev, f)
-        if f.sign < 0:
+        if f.sign < 0 and not f.neg:
             f.value = -f.value
             if f.max is not None:
                 f.max = -f.max

@@ -34,7 +34,7 @@ import regex
 import yaml
 
 from extractor.core.facts import Section
-from extractor.text.cardinals import cn_integer
+from extractor.text.numerals import parse as parse_numeral
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sections"
 log = logging.getLogger(__name__)
@@ -50,7 +50,8 @@ def cn_number(s: str) -> Optional[int]:
         return int(s)
     if len(s) == 1 and "①" <= s <= "⑳":
         return ord(s) - ord("①") + 1
-    return cn_integer(s)  # the numeral table of data/quantities/numerals.yaml
+    value = parse_numeral(s)
+    return int(value) if value is not None and value == int(value) else None
 
 
 # ---------------------------------------------------------------- rules (data files)

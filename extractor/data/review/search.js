@@ -50,6 +50,20 @@ if(box){
   document.getElementById("tnext").addEventListener("click", function(){ if(!ranges.length) run(); else go(cur + 1); });
   document.getElementById("tprev").addEventListener("click", function(){ if(!ranges.length) run(); else go(cur - 1); });
 }
+// #ev=…: the evidence's whole sentence is shaded too (where the batch recorded its sentence)
+var ev = /ev=(\d+)-(\d+)/.exec(location.hash);
+if(ev && HL){
+  Object.keys(DATA.items).forEach(function(k){
+    var it = DATA.items[k];
+    if(it._kind !== "indicator" || it.start !== +ev[1] || it.end !== +ev[2]) return;
+    if(typeof it.sentence_start !== "number" || !(it.sentence_end > it.sentence_start)) return;
+    if(!nodes) index();
+    var a = at(it.sentence_start), b = at(it.sentence_end - 1), r = document.createRange();
+    r.setStart(a[0], a[1]); r.setEnd(b[0], b[1] + 1);
+    CSS.highlights.set("sentence", new Highlight(r));
+    textEl.setAttribute("data-sentence", it.sentence_start + "-" + it.sentence_end);
+  });
+}
 var pages = document.getElementById("pages");
 if(pages && DATA.pages > 1){
   var lab = document.createElement("span"); lab.className = "plab"; lab.textContent = DATA.pages + " pages: ";
