@@ -51,7 +51,10 @@ DISTRIBUTE = re.compile(_V["patterns"]["distribute"])
 CHANGE_ONLY = re.compile(_V["patterns"]["change_only"])
 LEVEL_ONLY = re.compile(_V["patterns"]["level_only"])
 MODIFIER = re.compile(_V["patterns"]["modifier"])  # 超千亿元县: a size class
-THRESHOLD = re.compile(_V["patterns"]["threshold"])
+# 500万元及以上固定资产投资: a class bound (the bound in the quantity's text or right after it, then the class)
+THRESHOLD_BOUND = re.compile("(?:" + _V["patterns"]["threshold_bound"] + ")$")
+THRESHOLD_NOUN = re.compile("^的?(?:" + _V["patterns"]["threshold_class"] + ")")
+THRESHOLD_AFTER = re.compile("^(?:" + _V["patterns"]["threshold_bound"] + ")的?(?:" + _V["patterns"]["threshold_class"] + ")")
 CARRY_GAP = re.compile(_V["patterns"]["carry_gap"])  # 500万元及以上固定资产投资: a class bound
 START_POINT = re.compile(_V["patterns"]["start_point"])
 TARGET_WORDS = re.compile(_V["patterns"]["target_words"])
@@ -175,7 +178,7 @@ def _match(ind: Indicator, work: str, c: _Ctx, q, allow_right: bool) -> Optional
     return best
 
 
-def _carry(ind: Indicator, work: str, c: _Ctx) -> Optional[tuple]:
+def _carry(ind: Indicator, work: str, c: _Ctx, kind: str = "change") -> Optional[tuple]:
     """A change after its level (``地区生产总值46.1亿元，同比下降4.3%``): the nearest alias before, in the
     sentence. Returns (side, score, span, alias end)."""
     left = work[c.sent_start:c.item_start]
@@ -192,7 +195,7 @@ def _carry(ind: Indicator, work: str, c: _Ctx) -> Optional[tuple]:
     # one with its own subject in between (农村居民…元。新登记农民专业合作社120户，增长8.6%)
     nums = [m.start() for m in re.finditer(r"(?:约|近|超过|超)?[0-9][0-9.]*", left)]
     prev = max((p for p in nums if p >= b), default=None)
-    if prev is not None and not CARRY_GAP.match(left[b:prev]):
+    if kind == "change" and prev is not None and not CARRY_GAP.match(left[b:prev]):
         return None
     if ind.exclude:
         seg = work[c.sent_start + max(0, a - 6):c.sent_start + b]
@@ -345,7 +348,7 @@ def _period_year(q, part: Optional[str], genre: Optional[str], year: Optional[in
         horizon = _horizon(sentence, year) or _horizon(para_left, year)
         if horizon is None and AVERAGE_CUE.search(sentence):
             horizon = "plan"  # 年均增长 as a goal: a five-year target
-        explicit = TARGET_CUE.search(sentence) or re.search(r"预期目标|主要目标|目标是|目标为|主要指标", para_left)
+        explicit = TARGET_CUE.search(sentence) or re.search(r"(?:预期|主要)目标(?:是|为|：|:)|目标是|目标为|主要指标(?:是|为|：|:|包括)", para_left)
         if explicit:
             period = "target"
         elif AVERAGE_CUE.search(sentence):
@@ -400,7 +403,7 @@ def candidates_for(cat: Catalogue, work: str, c: _Ctx, q, qi: int, category: Opt
             f = _fits(ind, q)
             if f is None:
                 continue
-            m = _carry(ind, work, c)
+            m = _carry(ind, work, c, q.kind)
             if m:
                 cand = _Cand(ind, m[1], m[0], m[2], f, qi)
                 cand.parts = []  # not a sum
@@ -449,7 +452,8 @@ def map_indicators(doc: Document, meta: dict, sections, quantities: list, use_mo
             continue
         if economy and START_POINT.search(work[max(c.item_start, c.ws - 12):c.ws]):
             continue  # 从11.37万亿元增加到…: the starting point is not this year's value
-        if economy and THRESHOLD.search(q.text[-3:] + work[c.we:c.we + 10]):
+        if economy and ((THRESHOLD_BOUND.search(q.text) and THRESHOLD_NOUN.match(work[c.we:c.we + 10]))
+                        or THRESHOLD_AFTER.match(work[c.we:c.we + 12])):
             continue  # 500万元及以上固定资产投资: a threshold of a class, not a figure
         if economy and MODIFIER.match(work[c.we:c.we + 4]):
             continue  # 生产总值超千亿元县: the figure classifies something else
