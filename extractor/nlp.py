@@ -274,6 +274,8 @@ class IndicatorsComponent(_Component):
         inds = normalizer.map_indicators(_document(doc), self.meta(doc), index, qs, self.settings.use_models,
                                          self.settings)
         index.locate(_document(doc), inds)
+        from extractor.pipeline import whole_words
+        whole_words(_document(doc), inds)  # evidence widened to whole words, as extract() does
         _store(doc, "indicators", inds, lambda i: i.indicator, lambda i: i.section or "")
         return doc
 

@@ -60,12 +60,12 @@ def run(doc: Document, settings: Optional[Settings] = None) -> Report:
     inds = _stage("indicators", doc, timings, table_indicators.map_with_tables, indicators.map_indicators, tabs, doc,
                   meta, index, qs, settings.use_models, settings)
     index.locate(doc, inds)
-    _whole_words(doc, inds)
+    whole_words(doc, inds)
     return Report(document=doc, meta=meta, section_list=secs, quantity_list=qs, measure_list=ms,
                   indicator_list=inds, timings=timings, table_list=tabs)
 
 
-def _whole_words(doc: Document, items: list) -> None:
+def whole_words(doc: Document, items: list) -> None:
     """Evidence never begins or ends inside a word: widen each span to the words it cuts."""
     from extractor.text.segment import word_span
     for it in items:

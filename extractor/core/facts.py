@@ -42,7 +42,7 @@ def asdict(obj: Any) -> dict:
 class Section:
     id: str  # "1", "1.4", "1.4.2"
     parent: Optional[str]
-    level: int  # 1 = top level (一、)
+    level: int  # 1 = top level (一、); 0 = the preamble (section "0", not a heading)
     number: Optional[str]  # the number as written: "一、", "（四）", "1."
     title: str
     part: Optional[str]  # preamble | results | leadership | shortcomings | plans | other

@@ -574,7 +574,7 @@ def find_sections(doc, use_model: bool = True, settings=None) -> list[Section]:
         ts, te = src(ta, tb)
         if "\n" in text_src[ts:te]:  # a title line the working copy joined to the next one
             te = ts + text_src[ts:te].index("\n")
-        out.append(Section(id="0", parent=None, level=1, number=None, title=text_src[ts:te], part="preamble",
+        out.append(Section(id="0", parent=None, level=0, number=None, title=text_src[ts:te], part="preamble",
                            category=None, start=s, end=e, title_start=ts, title_end=te, confidence=1.0,
                            method="rule"))
     by_node: dict[int, Section] = {}
