@@ -86,6 +86,7 @@ class _Rules:
     cat_min_score: int = 3
     cat_body_chars: int = 300
     definition: Optional["regex.Pattern"] = None  # a glossary entry after a number (术语：指…)
+    amount_end: Optional["regex.Pattern"] = None  # a list item of figures (…1672.67万元), not a heading
 
 
 def _load_yaml(name: str) -> dict:
@@ -120,6 +121,7 @@ def rules() -> _Rules:
         cat_min_score=int(c.get("min_score", 3)),
         cat_body_chars=int(c.get("body_chars_per_point", 300)),
         definition=regex.compile(h["definition"], regex.V1) if h.get("definition") else None,
+        amount_end=regex.compile(h["amount_end"], regex.V1) if h.get("amount_end") else None,
     )
 
 
@@ -197,6 +199,8 @@ def _numbered(text: str, r: _Rules) -> list[Heading]:
                 break
             if r.definition is not None and r.definition.match(text, ts, le):
                 break  # a glossary entry (术语：指…), not a heading
+            if r.amount_end is not None and r.amount_end.search(text, ts, te):
+                break  # an item of a list of figures, not a heading
             out.append(Heading(a, text[a:mm.end()].strip(), st.name, st.rank, num, ts, te, le))
             break
     return out
