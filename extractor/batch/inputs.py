@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Optional, Union
 
 from extractor.core.document import Document
+from extractor.ingest.tabular import BadRow, rows
 
 
 def from_text(text: str, source: str = "<text>", title: Optional[str] = None, meta: Optional[dict] = None) -> Document:
@@ -136,45 +137,12 @@ def _all_inputs(lines: list, base: Path) -> bool:
     return all(exists(ln) for ln in lines[:200])
 
 
-def _rows(path: Path):
-    """Rows of a tabular corpus as dicts (CSV with or without BOM, JSON Lines, Parquet)."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        csv.field_size_limit(sys.maxsize)
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            for row in csv.DictReader(f):
-                yield {(k or "").strip(): v for k, v in row.items()}
-    elif suffix == ".jsonl":
-        import json
-        with open(path, encoding="utf-8", errors="replace") as f:
-            for n, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except ValueError as exc:  # one broken line is one error row; the rest of the file is read
-                    yield BadRow(n, f"line {n} is not valid JSON ({exc.msg})")
-                    continue
-                yield row if isinstance(row, dict) else BadRow(n, f"line {n} is not a JSON object")
-    else:
-        import pyarrow.parquet as pq
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=256):
-            yield from batch.to_pylist()
-
-
-class BadRow:
-    """A row of a tabular corpus that cannot be read (its line number and why)."""
-
-    def __init__(self, line: int, cause: str):
-        self.line, self.cause = line, cause
-
-
 def tabular_items(path: Path, text_column: Optional[str] = None, id_column: Optional[str] = None,
                   url_column: Optional[str] = None):
     """One WorkItem per row with text; ``source`` is ``FILE#ID`` (the id column, else the row number). With
     ``url_column``, a row without text is the report at its URL (fetched by the batch)."""
     from extractor.core import errors
-    for i, row in enumerate(_rows(path)):
+    for i, row in enumerate(rows(path)):
         if isinstance(row, BadRow):
             yield WorkItem(path=f"{path}#{i + 1}", error=errors.CorruptDocument(f"{path}#{i + 1}", row.cause))
             continue

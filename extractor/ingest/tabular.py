@@ -30,8 +30,17 @@ def split_ref(ref: str) -> Optional[tuple[Path, str]]:
     return Path(path), key
 
 
-def _rows(path: Path) -> Iterator[Optional[dict]]:
-    """The rows of a corpus file as dicts (None for a line that is not valid JSON)."""
+class BadRow:
+    """A row of a tabular corpus that cannot be read (its line number and why)."""
+
+    def __init__(self, line: int, cause: str):
+        self.line, self.cause = line, cause
+
+
+def rows(path: Path) -> Iterator[object]:
+    """The rows of a corpus file as dicts (CSV with or without BOM, JSON Lines, Parquet); a JSON line that is
+    not a JSON object is a :class:`BadRow`, so one broken line never hides the lines after it. Blank lines are
+    no rows: row numbers (1-based) are the same for the batch and for ``path#row``."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         csv.field_size_limit(sys.maxsize)
@@ -39,13 +48,16 @@ def _rows(path: Path) -> Iterator[Optional[dict]]:
             for row in csv.DictReader(f):
                 yield {(k or "").strip(): v for k, v in row.items()}
     elif suffix == ".jsonl":
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                if line.strip():
-                    try:
-                        yield json.loads(line)
-                    except ValueError:
-                        yield None
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except ValueError as exc:
+                    yield BadRow(n, f"line {n} is not valid JSON ({exc.msg})")
+                    continue
+                yield row if isinstance(row, dict) else BadRow(n, f"line {n} is not a JSON object")
     else:
         import pyarrow.parquet as pq
         for batch in pq.ParquetFile(path).iter_batches(batch_size=256):
@@ -59,8 +71,8 @@ def read_row(ref: str, text_column: Optional[str] = None) -> Document:
         raise errors.InputNotFound(ref, "no such file (nor a row of a .csv/.jsonl/.parquet corpus)")
     path, key = found
     try:
-        for i, row in enumerate(_rows(path)):
-            if row is None:
+        for i, row in enumerate(rows(path)):
+            if isinstance(row, BadRow):
                 continue
             hit = (key.isdigit() and int(key) == i + 1) or any(str(row.get(c)) == key for c in ID_COLUMNS if c in row)
             if not hit:
