@@ -94,8 +94,9 @@ def _init_worker(memory_mb: Optional[int], parent_pid: Optional[int] = None) -> 
     set_memory_limit(memory_mb)
 
 
-def process(item: WorkItem, timeout: Optional[float] = DEFAULT_TIMEOUT) -> dict:
-    """Extract one WorkItem; returns ``{"ok": True, "out": json, ...}`` or an error record. Never raises."""
+def process(item: WorkItem, timeout: Optional[float] = DEFAULT_TIMEOUT, settings=None) -> dict:
+    """Extract one WorkItem with ``settings`` (the batch's one Settings, pickled to the worker; None: from the
+    environment); returns ``{"ok": True, "out": json, ...}`` or an error record. Never raises."""
     from extractor.core import errors
     from extractor import pipeline
     t0 = time.perf_counter()
@@ -109,15 +110,15 @@ def process(item: WorkItem, timeout: Optional[float] = DEFAULT_TIMEOUT) -> dict:
             from extractor.batch.inputs import from_text
             doc = from_text(item.text, source=item.path, meta=item.meta)
             stage = "extract"
-            report = pipeline.run(doc)
+            report = pipeline.run(doc, settings)
         elif item.data is not None:
             from extractor.ingest import load
-            doc = load(item.path, data=item.data, suffix=item.prov.get("suffix"))
+            doc = load(item.path, data=item.data, suffix=item.prov.get("suffix"), settings=settings)
             doc.meta = dict(doc.meta or {}, **item.meta)
             stage = "extract"
-            report = pipeline.run(doc)
+            report = pipeline.run(doc, settings)
         else:
-            report = pipeline.extract(item.path)
+            report = pipeline.extract(item.path, settings)
         out = report.to_dict()
         out["meta"] = dict(report.document.meta or {}, timings=report.timings)
         out["page_starts"] = list(report.document.page_starts or []) or None
@@ -179,7 +180,7 @@ class _Progress:
 
 # ------------------------------------------------------------------------------------------ engines
 
-def _run_processes(items: Iterable, workers: int, timeout: Optional[float], memory_mb: Optional[int],
+def _run_processes(items: Iterable, workers: int, timeout: Optional[float], memory_mb: Optional[int], settings,
                    on_result) -> None:
     """Run ``process`` over items (consumed lazily: at most ``workers`` in flight) in worker processes;
     replace the pool when a worker dies or hangs."""
@@ -225,7 +226,7 @@ def _run_processes(items: Iterable, workers: int, timeout: Optional[float], memo
                 if nxt is None:
                     break
                 item, crashes = nxt
-                inflight[pool.submit(process, item, timeout)] = (item, crashes, time.monotonic())
+                inflight[pool.submit(process, item, timeout, settings)] = (item, crashes, time.monotonic())
             if not inflight:
                 break
             done, _ = wait(list(inflight), timeout=1.0, return_when=FIRST_COMPLETED)
@@ -264,7 +265,8 @@ def _run_processes(items: Iterable, workers: int, timeout: Optional[float], memo
                 pool.shutdown(wait=True)
 
 
-def _run_dask(items: Iterable, workers: int, timeout: Optional[float], scheduler: Optional[str], on_result) -> None:
+def _run_dask(items: Iterable, workers: int, timeout: Optional[float], scheduler: Optional[str], on_result,
+              settings=None) -> None:
     """The same batch on dask.distributed: a LocalCluster, or the cluster at ``scheduler``."""
     try:
         from dask.distributed import Client, LocalCluster, as_completed
@@ -283,7 +285,7 @@ def _run_dask(items: Iterable, workers: int, timeout: Optional[float], scheduler
         owner = {}
         queue = as_completed()
         for item in source:
-            fut = client.submit(process, item, timeout=timeout, pure=False)
+            fut = client.submit(process, item, timeout=timeout, settings=settings, pure=False)
             owner[fut.key] = item
             queue.add(fut)
             if len(owner) >= limit:
@@ -297,7 +299,7 @@ def _run_dask(items: Iterable, workers: int, timeout: Optional[float], scheduler
             fut.release()
             nxt = next(source, None)
             if nxt is not None:
-                f2 = client.submit(process, nxt, timeout=timeout, pure=False)
+                f2 = client.submit(process, nxt, timeout=timeout, settings=settings, pure=False)
                 owner[f2.key] = nxt
                 queue.add(f2)
     finally:
@@ -306,9 +308,9 @@ def _run_dask(items: Iterable, workers: int, timeout: Optional[float], scheduler
             cluster.close()
 
 
-def _serial(items: Iterable, timeout: Optional[float], on_result) -> None:
+def _serial(items: Iterable, timeout: Optional[float], on_result, settings=None) -> None:
     for item in items:
-        on_result(process(item, timeout))
+        on_result(process(item, timeout, settings))
 
 
 # ------------------------------------------------------------------------------------------ batch
@@ -317,7 +319,7 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
               scheduler: Optional[str] = None, timeout: Optional[float] = DEFAULT_TIMEOUT,
               memory_mb: Optional[int] = DEFAULT_MEMORY_MB, retry_errors: bool = False,
               text_column: Optional[str] = None, id_column: Optional[str] = None, quiet: bool = False,
-              parquet: bool = True, url_column: Optional[str] = None, fetcher=None) -> Summary:
+              parquet: bool = True, url_column: Optional[str] = None, fetcher=None, settings=None) -> Summary:
     """Extract every input into ``out_dir`` (``extractor.duckdb`` + ``parquet/``); see the module docstring.
 
     Inputs already in the store (same ``doc_id``) are skipped; inputs that failed before are skipped too
@@ -493,11 +495,11 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
                 for _ in work():  # count the skipped and duplicate inputs
                     pass
             elif engine == "dask":
-                _run_dask(with_provenance(work()), workers, timeout, scheduler, on_result)
+                _run_dask(with_provenance(work()), workers, timeout, scheduler, on_result, settings)
             elif (workers <= 1 or n_todo == 1) and not memory_mb:
-                _serial(with_provenance(work()), timeout, on_result)  # no memory limit asked: in this process
+                _serial(with_provenance(work()), timeout, on_result, settings)  # no memory limit asked: in this process
             else:
-                _run_processes(with_provenance(work()), workers, timeout, memory_mb, on_result)
+                _run_processes(with_provenance(work()), workers, timeout, memory_mb, settings, on_result)
             for res in early_errors:
                 on_result(res)
             for doc_id, items in same_bytes.items():  # the same bytes given again in this run

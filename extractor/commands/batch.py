@@ -44,8 +44,10 @@ def register(sub) -> None:
 
 def batch_from_args(args, inputs):
     from extractor.batch.runner import run_batch
-    from extractor.core.settings import export
-    export(ocr=getattr(args, "ocr", None))  # the workers build their settings from the environment
+    from extractor.commands._options import overrides
+    from extractor.core.settings import from_env
+    # the one Settings of the run, pickled to every worker (the environment is read here, once)
+    settings = getattr(args, "settings", None) or from_env(**overrides(args))
     fetcher = None
     if args.max_bytes or args.rate_limit != 1.0:
         from extractor.ingest.fetch import Fetcher
@@ -53,7 +55,7 @@ def batch_from_args(args, inputs):
     return run_batch(inputs, args.out, workers=args.workers, engine=args.engine, scheduler=args.scheduler,
                      timeout=args.timeout, memory_mb=args.memory_mb, retry_errors=args.retry_errors,
                      text_column=args.text_column, id_column=args.id_column, quiet=args.quiet,
-                     parquet=not args.no_parquet, url_column=args.url_column, fetcher=fetcher)
+                     parquet=not args.no_parquet, url_column=args.url_column, fetcher=fetcher, settings=settings)
 
 
 def print_summary(summary, out_dir, file=None) -> None:

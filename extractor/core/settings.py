@@ -75,10 +75,3 @@ def from_env(environ: Optional[Mapping[str, str]] = None, **overrides) -> Settin
 DEFAULT = Settings()
 
 
-def export(**fields) -> None:
-    """Hand settings to worker processes that build theirs with :func:`from_env` (a batch's workers):
-    set the ``EXTRACTOR_*`` variable of each field given (``None`` leaves it alone)."""
-    var_of = {field: var for var, field in ENV.items()}
-    for field, value in fields.items():
-        if value is not None:
-            os.environ[var_of[field]] = str(value)
