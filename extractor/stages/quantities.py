@@ -536,6 +536,8 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
                     if word.startswith(k):
                         qual = v or qual
                         break
+        if vmax is not None and vmax < value and kind != "change":
+            continue  # a descending "range" (1到0%) is no range of values
         fv, fmax = _num(value), (_num(vmax) if vmax is not None else None)
         if not math.isfinite(fv) or (fmax is not None and not math.isfinite(fmax)):
             continue
