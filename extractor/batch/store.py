@@ -25,6 +25,7 @@ at any moment leaves each document either complete or absent; a restart skips th
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -127,6 +128,17 @@ class Store:
             self._create()
         except duckdb.Error as exc:
             raise ExtractorError(self.path, database_problem(exc)) from exc
+
+    @contextlib.contextmanager
+    def _transaction(self):
+        """One transaction: committed when the block ends, rolled back when anything (a kill included) stops it."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
 
     def query(self, sql: str, params=None):
         """A reading statement's result as a DataFrame (writing statements are refused on every connection)."""
@@ -242,8 +254,7 @@ class Store:
             qrows.append(dict(q, doc_id=doc_id, idx=i, sentence=k, sentence_text=sents[k]["text"] if k is not None else None,
                               row_id=row_id(doc_id, "q", i)))
         con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             # the same source with other bytes (a corrected file re-batched) is replaced, never kept beside
             stale = [r[0] for r in con.execute("SELECT doc_id FROM documents WHERE source = ? AND doc_id <> ?",
                                                [doc.get("source") or path, doc_id]).fetchall()]
@@ -305,17 +316,12 @@ class Store:
             if supersedes:
                 con.execute("UPDATE documents SET n_sources = (SELECT count(*) FROM document_sources s "
                             "WHERE s.doc_id = documents.doc_id) WHERE doc_id = ?", [doc_id])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
 
     def add_source(self, doc_id: str, path: str, relation: str = "duplicate", similarity: Optional[float] = None,
                    source: Optional[dict] = None) -> None:
         """Record ``path`` as another source of the stored document ``doc_id`` (a duplicate of it)."""
         con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             con.execute("DELETE FROM document_sources WHERE doc_id = ? AND source = ?", [doc_id, path])
             con.execute("DELETE FROM errors WHERE path = ?", [path])
             row = dict(source or {}, doc_id=doc_id, source=path, relation=relation, similarity=similarity)
@@ -324,10 +330,6 @@ class Store:
             self._insert("document_sources", [row])
             con.execute("UPDATE documents SET n_sources = (SELECT count(*) FROM document_sources s "
                         "WHERE s.doc_id = documents.doc_id) WHERE doc_id = ?", [doc_id])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
 
     def sources(self) -> dict:
         """``{source: input_id}`` of every recorded source (the sha256 of its bytes or text when it was read)."""
@@ -353,15 +355,10 @@ class Store:
 
     def write_error(self, path: str, doc_id: Optional[str], stage: str, error_class: str, message: str) -> None:
         con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             con.execute("DELETE FROM errors WHERE path = ?", [path])
             con.execute("INSERT INTO errors (path, doc_id, stage, error_class, message) VALUES (?, ?, ?, ?, ?)",
                         [path, doc_id, stage, error_class, message])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
 
     def _insert(self, table: str, rows: list[dict]) -> None:
         """Insert rows as one Arrow table (DuckDB's executemany goes row by row: ~100x slower)."""
