@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,9 +76,24 @@ def to_simplified(text: str) -> str:
     return "\n".join(fixed)
 
 
+@functools.lru_cache(maxsize=1)
+def _fold_pattern():
+    """The characters of the fold table as one class, and their replacements: a search for the few
+    characters that fold is much faster than ``str.translate`` looking up every character."""
+    table = _fold_table()
+    repl = {chr(k): (v if isinstance(v, str) else chr(v)) for k, v in table.items()}
+    cls = "".join(re.escape(c) for c in sorted(repl))
+    return re.compile(f"[{cls}]+"), repl
+
+
+def _fold_chars(text: str) -> str:
+    pat, repl = _fold_pattern()
+    return pat.sub(lambda m: "".join(map(repl.__getitem__, m.group())), text)
+
+
 def fold(text: str, simplify: bool = True) -> str:
     """One-for-one character folding (full-width → half-width, traditional → simplified)."""
-    out = text.translate(_fold_table())
+    out = _fold_chars(text)
     return to_simplified(out) if simplify else out
 
 
@@ -97,17 +113,28 @@ def _heading_start():
     return _HEADING_START
 
 
+_LINE_BREAK = re.compile("\n[ \t\u3000\r\n]*")
+
+
+@functools.lru_cache(maxsize=1)
+def _join_patterns():
+    join = _rules()["join"]
+    # line_end_open is only ever searched for (does the line end open?): searched from the end
+    # (REVERSE), a pattern anchored at $ is decided at once instead of after a scan of the whole line
+    return (regex.compile(join["line_end_open"], regex.V1 | regex.REVERSE),
+            regex.compile(join["next_start"], regex.V1))
+
+
 def _join_deletions(text: str) -> list[tuple[int, int]]:
     """Line breaks inside a sentence broken across lines or pages (``并\\n\\n接入``)."""
     join = _rules()["join"]
     min_len = int(join["min_line_length"])
     body_marks = join["body_marks"]
     max_heading = int(join["max_heading_length"])
-    ends_open = regex.compile(join["line_end_open"], regex.V1)
-    starts_cont = regex.compile(join["next_start"], regex.V1)
+    ends_open, starts_cont = _join_patterns()
     heading = _heading_start()
     out = []
-    for m in regex.finditer(r"\n[ \t\u3000\r\n]*", text):
+    for m in _LINE_BREAK.finditer(text):
         s, e = m.start(), m.end()
         if e >= len(text) or s == 0:
             continue
