@@ -599,9 +599,8 @@ def _change(w: str, f: _Found, clause_start: int, t: _Tables) -> None:
 class _Cues:
     """Matches of the period cues in each sentence of one text, found once per sentence."""
 
-    def __init__(self, w: str, t: _Tables, year: Optional[int], index: Optional[bounds.Index] = None):
+    def __init__(self, w: str, t: _Tables, year: Optional[int]):
         self.w, self.t, self.year = w, t, year
-        self.index = index or bounds.Index(w)
         self.cache: dict = {}
 
     def before(self, name: str, pattern, start: int, marks: str, pos: int) -> list:
@@ -609,7 +608,7 @@ class _Cues:
         key = (name, start)
         hits = self.cache.get(key)
         if hits is None:
-            end = self.index.end_of(pos, marks, window=400)
+            end = bounds.end_of(self.w, pos, marks, window=400)
             sub = self.w[start:end]
             hits = [(m.start() + start, m.end() + start, m) for m in pattern.finditer(sub)]
             self.cache[key] = hits
@@ -726,21 +725,20 @@ def _find(w: str, subjects: bool = True) -> list:
     ratios = _unitless_ratios(w, found)
     if ratios:
         found = sorted(found + ratios, key=lambda f: f.start)
-    ix = bounds.Index(w)  # the sentence and clause marks, found once
-    cues = _Cues(w, t, _text_year(w) if found else None, ix)
+    cues = _Cues(w, t, _text_year(w) if found else None)
     out = []
     prev, prev_subject = None, None
     for f in found:
-        c_start = ix.start_of(f.start, bounds.CLAUSE, window=200)
-        c_end = ix.end_of(f.end, bounds.CLAUSE, window=200)
+        c_start = bounds.start_of(w, f.start, bounds.CLAUSE, window=200)
+        c_end = bounds.end_of(w, f.end, bounds.CLAUSE, window=200)
         _change(w, f, c_start, t)
         _inherit(w, prev, f)
         if f.sign < 0 and not f.neg:
             f.value = -f.value
             if f.max is not None:
                 f.max = -f.max
-        sent = ix.start_of(f.start, bounds.SENTENCE, window=400, continues=True)
-        full = ix.start_of(f.start, bounds.FULL_STOP, window=400, continues=True)
+        sent = bounds.start_of(w, f.start, bounds.SENTENCE, window=400, continues=True)
+        full = bounds.start_of(w, f.start, bounds.FULL_STOP, window=400, continues=True)
         period = _period(w, f, sent, full, c_start, c_end, t, cues)
         subject = _subject(w, f, c_start, c_end, t, prev, prev_subject, sent) if subjects else None
         out.append((f, period, w[c_start:c_end], subject))

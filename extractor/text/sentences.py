@@ -11,9 +11,7 @@ The marks are data (``data/sentences/split.yaml``). Offsets index the text given
 """
 from __future__ import annotations
 
-import bisect
 import functools
-import re
 from pathlib import Path
 from typing import NamedTuple, Optional
 
@@ -71,48 +69,6 @@ def end_of(text: str, pos: int, kind: str = SENTENCE, window: Optional[int] = No
     hi = len(text) if window is None else min(len(text), pos + window)
     m = _pattern(kind, False).search(text, pos, hi)
     return m.start() if m else hi
-
-
-class Index:
-    """The marks of one text, found once: :meth:`start_of` and :meth:`end_of` give what the functions of
-    the same name give for that text (same arguments after ``text``), by a bisection instead of a search,
-    for a stage that asks for the bounds of many positions (the quantities stage)."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self._at: dict = {}
-
-    def marks(self, kind: str) -> list:
-        """Sorted offsets of the marks of ``kind`` (every mark is one character)."""
-        at = self._at.get(kind)
-        if at is None:
-            at = self._at[kind] = [m.start() for m in _forward_re(kind).finditer(self.text)]
-        return at
-
-    def start_of(self, pos: int, kind: str = SENTENCE, window: Optional[int] = None,
-                 continues: bool = False) -> int:
-        text = self.text
-        lo = 0 if window is None else max(0, pos - window)
-        at = self.marks(kind)
-        k = bisect.bisect_left(at, pos) - 1  # the last mark before pos
-        if k < 0 or at[k] < lo:
-            return lo
-        i = at[k]
-        if continues and i > lo and text[i] != "\n" \
-                and any(text.startswith(w, i + 1) for w in _marks().get("continues") or ()):
-            return at[k - 1] + 1 if k > 0 and at[k - 1] >= lo else lo
-        return i + 1
-
-    def end_of(self, pos: int, kind: str = SENTENCE, window: Optional[int] = None) -> int:
-        hi = len(self.text) if window is None else min(len(self.text), pos + window)
-        at = self.marks(kind)
-        k = bisect.bisect_left(at, pos)  # the first mark at or after pos
-        return at[k] if k < len(at) and at[k] < hi else hi
-
-
-@functools.lru_cache(maxsize=None)
-def _forward_re(kind: str) -> "re.Pattern":
-    return re.compile("[" + re.escape(_marks()[kind]) + "]")
 
 
 class Bounds(NamedTuple):
@@ -180,4 +136,4 @@ def sentences(text: str, clauses: bool = False) -> list[str]:
     return [text[a:b] for a, b in split(text, clauses)]
 
 
-__all__ = ["Index", "split", "sentences", "start_of", "end_of", "bounds", "Bounds", "SENTENCE", "CLAUSE", "FULL_STOP"]
+__all__ = ["split", "sentences", "start_of", "end_of", "bounds", "Bounds", "SENTENCE", "CLAUSE", "FULL_STOP"]
