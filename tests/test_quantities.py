@@ -252,6 +252,37 @@ def test_no_crash_and_grounded_on_any_text(text):
         assert text[q.start:q.end] == q.text
 
 
+# the fast forms of the patterns (issue 13: re instead of regex, a first-character lookahead) match exactly
+# what the patterns of the data files match with regex
+
+def _regex_traps():
+    import regex
+    tr = yaml.safe_load((quantities.DATA / "traps.yaml").read_text(encoding="utf-8"))
+    return regex.compile("|".join([quantities._alt(tr["slogans"])] + [f"(?:{p})" for p in tr["patterns"].values()]),
+                         regex.V1)
+
+
+_TRAP_ALPHABET = st.sampled_from(list("0123456789.,:-/%_·#[]()（）〔〕第前强届大每以上下及元人家吨亩类级期次号版"
+                                      "一二三四五六七八九十两百千万亿劣水体属于中全会方面部分个条抓好如下www.pdfhtAFaz"
+                                      " \n\x1c\u0301的政协人大行政运行营商环境方案") + ["两个确立", "一网通办", "https://"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_TRAP_ALPHABET, max_size=40).map("".join), st.data())
+def test_fast_trap_pattern_matches_what_the_data_pattern_matches(text, data):
+    lo = data.draw(st.integers(0, len(text)))
+    hi = data.draw(st.integers(lo, len(text)))
+    fast, slow = quantities.tables().traps, _regex_traps()
+    assert [m.span() for m in fast.finditer(text, lo, hi)] == [m.span() for m in slow.finditer(text, lo, hi)]
+
+
+def test_first_chars_of_a_pattern():
+    fc = quantities._first_chars
+    assert fc(r"(?<=x)[一二]+类|\d{2}|ab?") == r"\da一二"
+    assert fc("a*") is None and fc("[^a]b") is None and fc(".") is None
+    assert fc(r"[\p{Han}--[一]]x") == r"\p{Han}"
+
+
 # ------------------------------------------------------------------------------------------- spaCy
 
 def test_spacy_component():

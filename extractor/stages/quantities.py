@@ -70,7 +70,7 @@ class _Tables:
     after_q: dict
     context_q: regex.Pattern  # searched at the end of the text before a quantity
     context_q_map: dict
-    traps: regex.Pattern
+    traps: "re.Pattern | regex.Pattern"  # re when the trap patterns allow it (see _as_re)
     glued_before: frozenset
     glued_after: frozenset
     arabic_trap_free: regex.Pattern  # a window with none of these characters holds no trap for an Arabic number
@@ -104,6 +104,130 @@ def _charset(spec: str) -> frozenset:
             out.add(spec[i])
             i += 1
     return frozenset(out)
+
+
+_HAN = "\ue000"  # stands for \\p{Han} while the standard parser reads a pattern (a private-use character)
+_HAN_DIFF = regex.compile(r"\[\\p\{Han\}--\[[^\[\]]*\]\]")
+
+
+def _first_chars(source: str) -> Optional[str]:
+    """A character class (its body, in ``regex`` syntax) holding every character a match of the ``regex``
+    pattern ``source`` can start with, or None when that cannot be told (a match may be empty, start with
+    any character, or use a construct not understood here). ``(?=[class])(?:source)`` then matches where
+    and what ``source`` matches. The standard library's parser reads the pattern; ``\\p{Han}`` (and
+    ``[\\p{Han}--[…]]``, a part of it) is read as a placeholder and written back as ``\\p{Han}``."""
+    from re import _constants as C, _parser as P
+
+    if _HAN in source:
+        return None
+    try:
+        tree = P.parse(_HAN_DIFF.sub(_HAN, source).replace(r"\p{Han}", _HAN))
+    except Exception:  # noqa: BLE001 - a construct of regex the standard parser lacks: no prefilter
+        return None
+    cats = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_SPACE: r"\s", C.CATEGORY_WORD: r"\w"}
+
+    def first(seq) -> Optional[tuple]:
+        """``(items, nullable)`` of a sequence; None: any character."""
+        items: set = set()
+        for op, av in seq:
+            if op is C.LITERAL:
+                items.add(chr(av))
+                return items, False
+            if op is C.IN:
+                for iop, iav in av:
+                    if iop is C.LITERAL:
+                        items.add(chr(iav))
+                    elif iop is C.RANGE:
+                        items.add((chr(iav[0]), chr(iav[1])))
+                    elif iop is C.CATEGORY and iav in cats:
+                        items.add(cats[iav])
+                    else:  # a negated class or category
+                        return None
+                return items, False
+            if op is C.BRANCH:
+                nullable = False
+                for alt in av[1]:
+                    r = first(alt)
+                    if r is None:
+                        return None
+                    items |= r[0]
+                    nullable = nullable or r[1]
+                if not nullable:
+                    return items, False
+            elif op is C.SUBPATTERN:
+                if av[1] or av[2]:  # inline flags
+                    return None
+                r = first(av[3])
+                if r is None:
+                    return None
+                items |= r[0]
+                if not r[1]:
+                    return items, False
+            elif op is C.ATOMIC_GROUP or op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+                sub = av if op is C.ATOMIC_GROUP else av[2]
+                r = first(sub)
+                if r is None:
+                    return None
+                items |= r[0]
+                if not r[1] and (op is C.ATOMIC_GROUP or av[0] > 0):
+                    return items, False
+            elif op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+                continue  # zero width
+            else:  # any character, a back reference, a conditional …
+                return None
+        return items, True
+
+    r = first(tree)
+    if r is None or r[1] or not r[0]:
+        return None
+    out = []
+    for it in sorted(r[0], key=str):
+        if isinstance(it, tuple):
+            out.append(f"{regex.escape(it[0])}-{regex.escape(it[1])}")
+        elif it == _HAN:
+            out.append(r"\p{Han}")
+        elif it.startswith("\\") and len(it) == 2:
+            out.append(it)
+        else:
+            out.append(regex.escape(it))
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=1)
+def _universe() -> str:
+    """Every character of Unicode's planes 0–3 (no surrogates): every script character class is in them."""
+    import array
+    cps = array.array("I", range(0xD800)) + array.array("I", range(0xE000, 0x40000))
+    return cps.tobytes().decode("utf-32-le")
+
+
+@functools.lru_cache(maxsize=None)
+def _class_of(cls: str) -> str:
+    """The body of an ``re`` class holding exactly the characters the ``regex`` class ``cls`` matches."""
+    uni = _universe()
+    out = []
+    for m in regex.finditer(f"(?:{cls})+", uni, flags=regex.V1):
+        a, b = uni[m.start()], uni[m.end() - 1]
+        out.append(re.escape(a) if a == b else f"{re.escape(a)}-{re.escape(b)}")
+    return "".join(out)
+
+
+def _as_re(source: str) -> Optional[re.Pattern]:
+    """The ``regex`` (V1) pattern ``source`` compiled with ``re``, which is several times faster on short
+    windows, when the only constructs of ``regex`` it uses are ``\\p{Han}`` classes (``[\\p{Han}]``,
+    ``[\\p{Han}--[…]]``): each becomes the explicit class of what ``regex`` matches. None otherwise."""
+    import warnings
+    s = _HAN_DIFF.sub(lambda m: f"[{_class_of(m.group(0))}]", source)
+    han = _class_of(r"\p{Han}")
+    s = s.replace(r"[\p{Han}]", f"[{han}]").replace(r"\p{Han}", f"[{han}]")
+    if any(op in s for op in (r"\p{", r"\P{", r"\N{", "--", "&&", "||", "~~", "(?V", "(?r", "(?f", "(?w", "(?b", "(?e")):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a nested set ([a[b]]) means something else to re
+            return re.compile(s)
+    except (re.error, FutureWarning):
+        return None
 
 
 @functools.lru_cache(maxsize=1)
@@ -213,7 +337,10 @@ def tables() -> _Tables:
     context_q = regex.compile(rf"(?:{_alt(ctx)}).{{0,{int(q.get('context_gap', 2))}}}$", regex.V1)
 
     trap_parts = [_alt(tr["slogans"])] + [f"(?:{p})" for p in tr["patterns"].values()]
-    traps = regex.compile("|".join(trap_parts), regex.V1)
+    trap_source = "|".join(trap_parts)
+    trap_first = _first_chars(trap_source)  # most positions of a window start no trap: tested at once
+    trap_source = f"(?=[{trap_first}])(?:{trap_source})" if trap_first else trap_source
+    traps = _as_re(trap_source) or regex.compile(trap_source, regex.V1)
 
     inc = "|".join(f"(?:{p})" for p in ch["increase"])
     dec = "|".join(f"(?:{p})" for p in ch["decrease"])
@@ -561,7 +688,7 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
 def _trapped(w: str, s: int, e: int, t: _Tables) -> bool:
     lo = max(0, s - 12)
     hi = min(len(w), e + 12)
-    for tm in t.traps.finditer(w, lo, hi, overlapped=False):
+    for tm in t.traps.finditer(w, lo, hi):
         if tm.start() < e and tm.end() > s:
             return True
         if tm.start() >= e:
