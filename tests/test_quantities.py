@@ -276,6 +276,32 @@ def test_fast_trap_pattern_matches_what_the_data_pattern_matches(text, data):
     assert [m.span() for m in fast.finditer(text, lo, hi)] == [m.span() for m in slow.finditer(text, lo, hi)]
 
 
+def _data_patterns() -> list:
+    d = quantities.DATA
+    ch = yaml.safe_load((d / "changes.yaml").read_text(encoding="utf-8"))
+    pe = yaml.safe_load((d / "periods.yaml").read_text(encoding="utf-8"))
+    su = yaml.safe_load((d / "subject.yaml").read_text(encoding="utf-8"))
+    tr = yaml.safe_load((d / "traps.yaml").read_text(encoding="utf-8"))
+    out = list(ch["increase"]) + list(ch["decrease"]) + [su["strip_leading"], su["strip_trailing"]]
+    out += [p for key in ("target", "actual_override", "cumulative", "stock_sentence", "stock_clause") for p in pe[key]]
+    return out + list(tr["patterns"].values())
+
+
+_CUE_ALPHABET = st.sampled_from(list("0123456789.%年月以来累计截至目前今年全年力争将达到实现增长下降减少降低提高"
+                                     "率点值额第近届十五期间，、；：。 \n\x1c\u3000的和及其中共计约为分别") + ["2019年以来"])
+
+
+@pytest.mark.parametrize("source", _data_patterns())
+@settings(max_examples=30, deadline=None)
+@given(text=st.lists(_CUE_ALPHABET, max_size=30).map("".join))
+def test_fast_data_patterns_match_what_regex_matches(source, text):
+    import regex
+    fast, slow = quantities._compile(source), regex.compile(source, regex.V1)
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in slow.finditer(text)]
+    assert bool(fast.search(text, 1, len(text) - 1)) == bool(slow.search(text, 1, len(text) - 1))
+    assert fast.sub("", text) == slow.sub("", text)
+
+
 def test_first_chars_of_a_pattern():
     fc = quantities._first_chars
     assert fc(r"(?<=x)[一二]+类|\d{2}|ab?") == r"\da一二"

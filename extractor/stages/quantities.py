@@ -20,6 +20,7 @@ subject trimming) are YAML files under ``data/quantities/``; the conventions are
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
@@ -213,21 +214,70 @@ def _class_of(cls: str) -> str:
 
 
 def _as_re(source: str) -> Optional[re.Pattern]:
-    """The ``regex`` (V1) pattern ``source`` compiled with ``re``, which is several times faster on short
-    windows, when the only constructs of ``regex`` it uses are ``\\p{Han}`` classes (``[\\p{Han}]``,
-    ``[\\p{Han}--[…]]``): each becomes the explicit class of what ``regex`` matches. None otherwise."""
+    """The ``regex`` (V1) pattern ``source`` compiled with ``re`` (several times faster on the short windows
+    the stage searches), or None when it uses a construct this translation does not know. What the two
+    modules read differently is made explicit from ``regex``'s own tables: ``\\d``, ``\\s``, ``\\w`` (newer
+    digits, U+001C–U+001F, marks), ``\\b`` (a lookaround on that ``\\w``) and ``\\p{Han}`` classes
+    (``[\\p{Han}]``, ``[\\p{Han}--[…]]``) become explicit classes, so both match exactly the same."""
     import warnings
     s = _HAN_DIFF.sub(lambda m: f"[{_class_of(m.group(0))}]", source)
-    han = _class_of(r"\p{Han}")
-    s = s.replace(r"[\p{Han}]", f"[{han}]").replace(r"\p{Han}", f"[{han}]")
-    if any(op in s for op in (r"\p{", r"\P{", r"\N{", "--", "&&", "||", "~~", "(?V", "(?r", "(?f", "(?w", "(?b", "(?e")):
-        return None
+    if any(op in s for op in ("--", "&&", "||", "~~", "(?V", "(?r", "(?f", "(?w", "(?b", "(?e", "(?<", "(?|")) \
+            and regex.search(r"\(\?<(?![=!])|--|&&|\|\||~~|\(\?[Vrfwbe|]", s):
+        return None  # set operations, named groups of the other syntax, version or fuzzy flags
+    if regex.search(r"\{(?!\d+(?:,\d*)?\}|,\d+\})", s.replace(r"\p{Han}", "")):
+        return None  # a brace that is no counted repeat: fuzzy matching in regex, a literal in re
+    out, i, n, in_class = [], 0, len(s), False
+    while i < n:
+        c = s[i]
+        if c == "\\":
+            if i + 1 >= n:
+                return None
+            e = s[i + 1]
+            if e in "dsw":
+                body = _class_of("\\" + e)
+                out.append(body if in_class else f"[{body}]")
+            elif e in "DSW" and not in_class:
+                out.append(f"[^{_class_of(chr(92) + e.lower())}]")
+            elif e == "b" and not in_class:
+                wc = _class_of(r"\w")
+                out.append(f"(?:(?<=[{wc}])(?![{wc}])|(?<![{wc}])(?=[{wc}]))")
+            elif e == "p" and s.startswith(r"\p{Han}", i):
+                body = _class_of(r"\p{Han}")
+                out.append(body if in_class else f"[{body}]")
+                i += len(r"\p{Han}")
+                continue
+            elif e.isalpha() and e not in "nrtfvuxUaAZ":
+                return None  # \B, \p{…}, \N{…}, \X, \G, \m …: no translation
+            else:
+                out.append(s[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            if c == "[":
+                return None  # a nested set in regex V1, a literal [ in re
+            if c == "]":
+                in_class = False
+        elif c == "[":
+            j = i + 1 + (s.startswith("^", i + 1))
+            if s.startswith("]", j):
+                return None  # a leading ]: read differently
+            in_class = True
+            out.append(s[i:j])
+            i = j
+            continue
+        out.append(c)
+        i += 1
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error")  # a nested set ([a[b]]) means something else to re
-            return re.compile(s)
-    except (re.error, FutureWarning):
+            warnings.simplefilter("error")
+            return re.compile("".join(out))
+    except (re.error, FutureWarning, DeprecationWarning):
         return None
+
+
+def _compile(source: str):
+    """A pattern of the data files (``regex`` syntax, V1): with ``re`` when :func:`_as_re` can, else ``regex``."""
+    return _as_re(source) or regex.compile(source, regex.V1)
 
 
 @functools.lru_cache(maxsize=1)
@@ -334,7 +384,7 @@ def tables() -> _Tables:
     count_units = frozenset(k for k, v in units.items() if v[1] == "count")
 
     ctx = q["context_before"]
-    context_q = regex.compile(rf"(?:{_alt(ctx)}).{{0,{int(q.get('context_gap', 2))}}}$", regex.V1)
+    context_q = _compile(rf"(?:{_alt(ctx)}).{{0,{int(q.get('context_gap', 2))}}}$")
 
     trap_parts = [_alt(tr["slogans"])] + [f"(?:{p})" for p in tr["patterns"].values()]
     trap_source = "|".join(trap_parts)
@@ -346,14 +396,13 @@ def tables() -> _Tables:
     dec = "|".join(f"(?:{p})" for p in ch["decrease"])
     gap = ch.get("adjacent_gap", "")
     level_after = _alt(ch.get("level_after") or [])
-    change_adjacent = regex.compile(
-        rf"(?P<word>{inc}|{dec})(?P<level>{level_after})?{gap}$", regex.V1)
-    change_far = regex.compile(rf"(?:{inc}|{dec})", regex.V1)
-    decrease = regex.compile(rf"^(?:{dec})", regex.V1)
-    level_between = regex.compile(rf"\d|{ch['level_words']}", regex.V1)
+    change_adjacent = _compile(rf"(?P<word>{inc}|{dec})(?P<level>{level_after})?{gap}$")
+    change_far = _compile(rf"(?:{inc}|{dec})")
+    decrease = _compile(rf"^(?:{dec})")
+    level_between = _compile(rf"\d|{ch['level_words']}")
 
     def cues(key):
-        return regex.compile("|".join(f"(?:{p})" for p in pe[key]), regex.V1)
+        return _compile("|".join(f"(?:{p})" for p in pe[key]))
 
     return _Tables(
         pattern=pattern, units=units, mults=mults, digits=digits, small=small, big=big,
@@ -371,8 +420,8 @@ def tables() -> _Tables:
         level_between=level_between, far_gap=int(ch["far_gap"]),
         target=cues("target"), override=cues("actual_override"), cumulative=cues("cumulative"),
         stock_sentence=cues("stock_sentence"), stock_clause=cues("stock_clause"),
-        strip_leading=regex.compile(su["strip_leading"], regex.V1),
-        strip_trailing=regex.compile(su["strip_trailing"], regex.V1),
+        strip_leading=_compile(su["strip_leading"]),
+        strip_trailing=_compile(su["strip_trailing"]),
         subject_max=int(su["max_chars"]),
     )
 
@@ -730,21 +779,30 @@ class _Cues:
         self.w, self.t, self.year = w, t, year
         self.cache: dict = {}
 
-    def before(self, name: str, pattern, start: int, marks: str, pos: int) -> list:
-        """``(start, end, match)`` of ``pattern`` in the sentence beginning at ``start`` that end by ``pos``."""
+    def _hits(self, name: str, pattern, start: int, marks: str, pos: int) -> tuple:
         key = (name, start)
-        hits = self.cache.get(key)
-        if hits is None:
+        got = self.cache.get(key)
+        if got is None:
             end = bounds.end_of(self.w, pos, marks, window=400)
             sub = self.w[start:end]
             hits = [(m.start() + start, m.end() + start, m) for m in pattern.finditer(sub)]
-            self.cache[key] = hits
-        return [h for h in hits if h[1] <= pos]
+            got = self.cache[key] = (hits, [h[1] for h in hits])  # the ends never decrease (no overlaps)
+        return got
+
+    def before(self, name: str, pattern, start: int, marks: str, pos: int) -> list:
+        """``(start, end, match)`` of ``pattern`` in the sentence beginning at ``start`` that end by ``pos``."""
+        hits, ends = self._hits(name, pattern, start, marks, pos)
+        return hits[:bisect.bisect_right(ends, pos)]
+
+    def any_before(self, name: str, pattern, start: int, marks: str, pos: int, by: Optional[int] = None) -> bool:
+        """Whether :meth:`before` is not empty (with ``by``: holds a match that ends by ``by`` ≤ ``pos``)."""
+        ends = self._hits(name, pattern, start, marks, pos)[1]
+        return bool(ends) and ends[0] <= (pos if by is None else by)
 
 
 def _period(w: str, f: _Found, sent_start: int, full_start: int, c_start: int, c_end: int, t: _Tables,
             cues: _Cues) -> str:
-    if cues.before("target", t.target, full_start, bounds.FULL_STOP, f.start):
+    if cues.any_before("target", t.target, full_start, bounds.FULL_STOP, f.start):
         return "target"
     cm = None
     for s, e, m in cues.before("cumulative", t.cumulative, sent_start, bounds.SENTENCE, f.start):
@@ -753,12 +811,11 @@ def _period(w: str, f: _Found, sent_start: int, full_start: int, c_start: int, c
             continue
         cm = s
     if cm is not None:
-        if not any(e <= cm for _, e, _ in cues.before("override", t.override, sent_start, bounds.SENTENCE,
-                                                        f.start)):
+        if not cues.any_before("override", t.override, sent_start, bounds.SENTENCE, f.start, min(f.start, cm)):
             return "cumulative"
     if f.kind == "change":
         return "actual"
-    if (cues.before("stock", t.stock_sentence, full_start, bounds.FULL_STOP, f.start)
+    if (cues.any_before("stock", t.stock_sentence, full_start, bounds.FULL_STOP, f.start)
             or (f.kind != "rate" and t.stock_clause.search(w, c_start, c_end))):
         return "stock"
     return "actual"

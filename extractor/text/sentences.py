@@ -12,6 +12,7 @@ The marks are data (``data/sentences/split.yaml``). Offsets index the text given
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import NamedTuple, Optional
 
@@ -41,9 +42,12 @@ FULL_STOP = "full_stop"  # 。！？ and line breaks (not ；)
 
 
 @functools.lru_cache(maxsize=None)
-def _pattern(kind: str, reverse: bool) -> "regex.Pattern":
-    cls = "[" + regex.escape(_marks()[kind]) + "]"
-    return regex.compile(("(?r)" if reverse else "") + cls)
+def _pattern(kind: str, reverse: bool):
+    """The marks of ``kind`` as one class: searched backwards with ``regex`` (``(?r)``), forwards with ``re``
+    (the same class of single characters; ``re`` is the faster on the short windows searched)."""
+    if not reverse:
+        return re.compile("[" + re.escape(_marks()[kind]) + "]")
+    return regex.compile("(?r)[" + regex.escape(_marks()[kind]) + "]")
 
 
 def start_of(text: str, pos: int, kind: str = SENTENCE, window: Optional[int] = None,
