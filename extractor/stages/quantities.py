@@ -195,55 +195,101 @@ def _first_chars(source: str) -> Optional[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _universe() -> str:
-    """Every character of Unicode's planes 0–3 (no surrogates): every script character class is in them."""
+def _universe() -> tuple:
+    """Every assigned character of Unicode, as ``regex`` knows it, but private use: ``(text, code points)``,
+    to read a class off ``regex``'s own tables. (Unassigned and private-use characters are no digit, space,
+    letter or mark to either module: a code point never loses its assignment, so ``re``'s older tables
+    cannot hold one that ``regex``'s newer ones leave unassigned.)"""
     import array
-    cps = array.array("I", range(0xD800)) + array.array("I", range(0xE000, 0x40000))
-    return cps.tobytes().decode("utf-32-le")
+    cps = array.array("I", range(0xD800)) + array.array("I", range(0xE000, 0x110000))
+    full = cps.tobytes().decode("utf-32-le")
+    keep, starts = array.array("I"), []  # starts: where in ``keep`` each run of consecutive code points starts
+    for m in regex.finditer(r"[^\p{Cn}\p{Co}]+", full):
+        starts.append(len(keep))
+        keep.extend(cps[m.start():m.end()])
+    return keep.tobytes().decode("utf-32-le"), keep, starts
+
+
+def _runs(pattern, uni: tuple) -> list:
+    """``[(first, last)]`` code point runs of the characters of the universe ``pattern`` (a class, repeated)
+    matches (a match across a gap of the universe is cut there)."""
+    text, cps, starts = uni
+    out = []
+    for m in pattern.finditer(text):
+        a, e = m.start(), m.end()
+        for k in starts[bisect.bisect_right(starts, a):bisect.bisect_left(starts, e)]:
+            out.append((cps[a], cps[k - 1]))
+            a = k
+        out.append((cps[a], cps[e - 1]))
+    return out
+
+
+def _minus(xs: list, ys: list) -> list:
+    """Code point runs in ``xs`` and not in ``ys`` (both sorted, disjoint)."""
+    out, j = [], 0
+    for a, b in xs:
+        while j < len(ys) and ys[j][1] < a:
+            j += 1
+        k, lo = j, a
+        while k < len(ys) and ys[k][0] <= b:
+            if ys[k][0] > lo:
+                out.append((lo, ys[k][0] - 1))
+            lo = max(lo, ys[k][1] + 1)
+            k += 1
+        if lo <= b:
+            out.append((lo, b))
+    return out
+
+
+def _ranges(runs: list) -> str:
+    """The body of an ``re`` class of code point runs."""
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in runs)
 
 
 @functools.lru_cache(maxsize=None)
-def _class_of(cls: str) -> str:
-    """The body of an ``re`` class holding exactly the characters the ``regex`` class ``cls`` matches."""
+def _exact(cls: str) -> str:
+    """``re`` source for one character that matches exactly where the ``regex`` (V1) class or escape ``cls``
+    matches: ``re``'s own reading of it (fast) corrected by the characters the two modules' tables read
+    differently (newer digits, U+001C–U+001F, marks …), or the explicit class when ``re`` cannot read it."""
     uni = _universe()
-    out = []
-    for m in regex.finditer(f"(?:{cls})+", uni, flags=regex.V1):
-        a, b = uni[m.start()], uni[m.end() - 1]
-        out.append(re.escape(a) if a == b else f"{re.escape(a)}-{re.escape(b)}")
-    return "".join(out)
+    want = _runs(regex.compile(f"(?:{cls})+", regex.V1), uni)
+    try:
+        have = _runs(re.compile(f"(?:{cls})+"), uni)
+    except re.error:
+        return f"[{_ranges(want)}]"
+    minus, plus = _minus(have, want), _minus(want, have)
+    if not minus and not plus:
+        return cls
+    core = (f"(?![{_ranges(minus)}])" if minus else "") + cls
+    return f"(?:{core}|[{_ranges(plus)}])" if plus else f"(?:{core})"
 
 
 def _as_re(source: str) -> Optional[re.Pattern]:
     """The ``regex`` (V1) pattern ``source`` compiled with ``re`` (several times faster on the short windows
-    the stage searches), or None when it uses a construct this translation does not know. What the two
-    modules read differently is made explicit from ``regex``'s own tables: ``\\d``, ``\\s``, ``\\w`` (newer
-    digits, U+001C–U+001F, marks), ``\\b`` (a lookaround on that ``\\w``) and ``\\p{Han}`` classes
-    (``[\\p{Han}]``, ``[\\p{Han}--[…]]``) become explicit classes, so both match exactly the same."""
+    the stage searches), or None when it uses a construct this translation does not know. Every class and
+    escape the two modules may read differently (``\\d``, ``\\s``, ``\\w``, ``\\b``, ``\\p{Han}``,
+    ``[\\p{Han}--[…]]``) is rewritten by :func:`_exact` from ``regex``'s own tables, so that both match
+    exactly the same."""
     import warnings
-    s = _HAN_DIFF.sub(lambda m: f"[{_class_of(m.group(0))}]", source)
-    if any(op in s for op in ("--", "&&", "||", "~~", "(?V", "(?r", "(?f", "(?w", "(?b", "(?e", "(?<", "(?|")) \
-            and regex.search(r"\(\?<(?![=!])|--|&&|\|\||~~|\(\?[Vrfwbe|]", s):
+    s = source
+    if regex.search(r"\(\?<(?![=!])|--(?!\[)|&&|\|\||~~|\(\?[Vrfwbe|]", _HAN_DIFF.sub("", s)):
         return None  # set operations, named groups of the other syntax, version or fuzzy flags
     if regex.search(r"\{(?!\d+(?:,\d*)?\}|,\d+\})", s.replace(r"\p{Han}", "")):
         return None  # a brace that is no counted repeat: fuzzy matching in regex, a literal in re
-    out, i, n, in_class = [], 0, len(s), False
+    out, i, n = [], 0, len(s)
     while i < n:
         c = s[i]
         if c == "\\":
             if i + 1 >= n:
                 return None
             e = s[i + 1]
-            if e in "dsw":
-                body = _class_of("\\" + e)
-                out.append(body if in_class else f"[{body}]")
-            elif e in "DSW" and not in_class:
-                out.append(f"[^{_class_of(chr(92) + e.lower())}]")
-            elif e == "b" and not in_class:
-                wc = _class_of(r"\w")
-                out.append(f"(?:(?<=[{wc}])(?![{wc}])|(?<![{wc}])(?=[{wc}]))")
+            if e in "dswDSW":
+                out.append(_exact(s[i:i + 2]))
+            elif e == "b":
+                wc = _exact(r"\w")
+                out.append(f"(?:(?<={wc})(?!{wc})|(?<!{wc})(?={wc}))")
             elif e == "p" and s.startswith(r"\p{Han}", i):
-                body = _class_of(r"\p{Han}")
-                out.append(body if in_class else f"[{body}]")
+                out.append(_exact(r"\p{Han}"))
                 i += len(r"\p{Han}")
                 continue
             elif e.isalpha() and e not in "nrtfvuxUaAZ":
@@ -252,18 +298,25 @@ def _as_re(source: str) -> Optional[re.Pattern]:
                 out.append(s[i:i + 2])
             i += 2
             continue
-        if in_class:
-            if c == "[":
-                return None  # a nested set in regex V1, a literal [ in re
-            if c == "]":
-                in_class = False
-        elif c == "[":
-            j = i + 1 + (s.startswith("^", i + 1))
+        if c == "[":
+            m = _HAN_DIFF.match(s, i)
+            if m:
+                out.append(_exact(m.group(0)))
+                i = m.end()
+                continue
+            j = i + 1 + s.startswith("^", i + 1)
             if s.startswith("]", j):
                 return None  # a leading ]: read differently
-            in_class = True
-            out.append(s[i:j])
-            i = j
+            k = j
+            while k < n and s[k] != "]":
+                if s[k] == "[":
+                    return None  # a nested set in regex V1, a literal [ in re
+                k += 2 if s[k] == "\\" else 1
+            if k >= n:
+                return None
+            body = s[i:k + 1]
+            out.append(_exact(body) if regex.search(r"\\[dswDSWp]", body) else body)
+            i = k + 1
             continue
         out.append(c)
         i += 1
