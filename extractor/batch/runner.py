@@ -122,9 +122,8 @@ def process(item: WorkItem, timeout: Optional[float] = DEFAULT_TIMEOUT, settings
         out = report.to_dict()
         out["meta"] = dict(report.document.meta or {}, timings=report.timings)
         out["page_starts"] = list(report.document.page_starts or []) or None
-        from extractor.batch.dedup import fingerprint, text_key
-        out["text_sha256"] = text_key(out.get("text") or "")
-        out["fingerprint"] = fingerprint(out.get("text") or "")
+        from extractor.batch.dedup import key_and_fingerprint
+        out["text_sha256"], out["fingerprint"] = key_and_fingerprint(out.get("text") or "")
         return {"ok": True, "path": item.path, "doc_id": item.doc_id, "out": out, "seconds": time.perf_counter() - t0}
     except _Timeout:
         return _err(item, "timeout", "Timeout", f"took longer than the {timeout:g} s limit per document")
