@@ -220,12 +220,14 @@ def _run_processes(items: Iterable, workers: int, timeout: Optional[float], memo
     try:
         pool = new_pool()
         while True:
-            while len(inflight) < workers:
+            while len(inflight) < 2 * workers:  # one queued behind each running: no worker waits for the parent
                 nxt = take()
                 if nxt is None:
                     break
                 item, crashes = nxt
-                inflight[pool.submit(process, item, timeout, settings)] = (item, crashes, time.monotonic())
+                # the watchdog's clock: a queued item may first wait for the one before it on its worker
+                limit = (timeout or 0) * (2 if len(inflight) >= workers else 1)
+                inflight[pool.submit(process, item, timeout, settings)] = (item, crashes, time.monotonic() + limit)
             if not inflight:
                 break
             done, _ = wait(list(inflight), timeout=1.0, return_when=FIRST_COMPLETED)
@@ -243,7 +245,7 @@ def _run_processes(items: Iterable, workers: int, timeout: Optional[float], memo
                         pending.append((item, crashes + 1))
             if timeout:
                 now = time.monotonic()
-                stuck = [f for f, (_, _, t0) in inflight.items() if now - t0 > timeout + WATCHDOG_GRACE]
+                stuck = [f for f, (_, _, due) in inflight.items() if now > due + WATCHDOG_GRACE]
                 if stuck:
                     for f in stuck:
                         item, _, _ = inflight.pop(f)

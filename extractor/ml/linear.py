@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 FORMAT = "extractor-linear/1"
@@ -24,20 +25,16 @@ _WHITE_SPACES = re.compile(r"\s\s+")
 
 def char_wb_ngrams(text: str, lo: int, hi: int) -> list:
     """The n-grams scikit-learn's ``char_wb`` analyzer yields (each word padded with one space)."""
-    text = _WHITE_SPACES.sub(" ", text)
     out = []
-    append = out.append
-    for w in text.split():
+    extend = out.extend
+    for w in _WHITE_SPACES.sub(" ", text).split():
         w = " " + w + " "
         n_w = len(w)
         for n in range(lo, hi + 1):
-            offset = 0
-            append(w[offset:offset + n])
-            while offset + n < n_w:
-                offset += 1
-                append(w[offset:offset + n])
-            if offset == 0:  # a word shorter than n: counted once
+            if n >= n_w:  # a word no longer than n: counted once, and no longer n-grams
+                out.append(w[:n])
                 break
+            extend([w[i:i + n] for i in range(n_w - n + 1)])
     return out
 
 
@@ -87,11 +84,11 @@ class LinearTextModel:
         for t in texts:
             if self.lowercase:
                 t = t.lower()
-            row: dict = {}
-            for g in char_wb_ngrams(t, lo, hi):
+            row = {}
+            for g, c in Counter(char_wb_ngrams(t, lo, hi)).items():
                 j = vocab.get(g)
                 if j is not None:
-                    row[j] = row.get(j, 0) + 1
+                    row[j] = c
             for j in sorted(row):
                 indices.append(j)
                 counts.append(row[j])
