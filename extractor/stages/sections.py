@@ -434,12 +434,43 @@ class _WordCounts:
         return max(0, bisect.bisect_left(ps, b - len(w) + 1) - bisect.bisect_left(ps, a))
 
 
+_BY_FIRST: dict = {}
+
+
+def _body_words_by_first() -> dict:
+    """The categories' body words by their first character (per rules object: tests may load others)."""
+    r = rules()
+    got = _BY_FIRST.get(id(r))
+    if got is None or got[0] is not r:
+        out: dict = {}
+        for _, _, _, bw in r.categories:
+            for w in bw:
+                out.setdefault(w[0] if w else "", set()).add(w)
+        _BY_FIRST.clear()
+        got = _BY_FIRST[id(r)] = (r, out)
+    return got[1]
+
+
+def _present(body: str) -> set:
+    """The body words that occur in ``body`` (one pass over its characters; the rest count 0)."""
+    first = _body_words_by_first()
+    found = set(first.get("", ()))  # an empty word occurs everywhere
+    for i, ch in enumerate(body):
+        ws = first.get(ch)
+        if ws:
+            for w in ws:
+                if w not in found and body.startswith(w, i):
+                    found.add(w)
+    return found
+
+
 def _category(title: str, body: str, span: Optional[tuple] = None) -> tuple[Optional[str], float]:
     """Best category by weighted keywords. Evidence from the body alone must grow with the body's length
     (``body_chars_per_point``), so that a long section of an economic report is not filed by stray words.
     ``span``: ``(counts, a, b)`` — the body is ``text[a:b]`` of a :class:`_WordCounts` (then ``body`` is unused)."""
     r = rules()
     best, best_score, total, best_title = None, 0.0, 0.0, False
+    present = None if span else _present(body)
     for cid, _name, tw, bw in r.categories:
         score = 0.0
         in_title = False
@@ -452,6 +483,8 @@ def _category(title: str, body: str, span: Optional[tuple] = None) -> tuple[Opti
                 if w in span[0].absent:
                     continue
                 c = span[0].count(w, span[1], span[2])
+            elif w not in present:
+                continue
             else:
                 c = body.count(w)
             if c:
