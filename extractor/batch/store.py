@@ -470,7 +470,7 @@ class Store:
             return
         import pyarrow as pa
         cols = [(name, typ) for name, typ in _typed_cols(table) if name not in TIMESTAMPS]
-        arrays = {name: pa.array([_cell(r.get(name), typ) for r in rows], type=_ARROW[typ]()) for name, typ in cols}
+        arrays = {name: _column([r.get(name) for r in rows], typ) for name, typ in cols}
         self._con.register("_rows", pa.table(arrays))
         try:
             quoted = ", ".join(f'"{name}"' for name, _ in cols)
@@ -590,6 +590,26 @@ class _Lazy(dict):
 
 
 _ARROW = _Lazy()
+
+
+_PLAIN = {"VARCHAR": frozenset((str, type(None))), "INTEGER": frozenset((int, type(None))),
+          "BIGINT": frozenset((int, type(None))), "DOUBLE": frozenset((float, int, type(None)))}
+
+
+def _column(values: list, typ: str):
+    """One Arrow column of ``values`` as :func:`_cell` makes each of them (the common cases without a call
+    per value: strings, integers, finite floats, None)."""
+    import pyarrow as pa
+    kinds = {type(v) for v in values}
+    if kinds <= _PLAIN.get(typ, frozenset()):
+        arr = pa.array(values, type=_ARROW[typ]())
+        if typ == "DOUBLE" and float in kinds:
+            import pyarrow.compute as pc
+            finite = pc.is_finite(arr)
+            if not pc.all(pc.fill_null(finite, True)).as_py():
+                arr = pc.if_else(finite, arr, pa.scalar(None, pa.float64()))
+        return arr
+    return pa.array([_cell(v, typ) for v in values], type=_ARROW[typ]())
 
 
 def _cell(v, typ: str = "VARCHAR"):
