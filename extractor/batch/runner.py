@@ -320,7 +320,8 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
               scheduler: Optional[str] = None, timeout: Optional[float] = DEFAULT_TIMEOUT,
               memory_mb: Optional[int] = DEFAULT_MEMORY_MB, retry_errors: bool = False,
               text_column: Optional[str] = None, id_column: Optional[str] = None, quiet: bool = False,
-              parquet: bool = True, url_column: Optional[str] = None, fetcher=None, settings=None) -> Summary:
+              parquet: bool = True, url_column: Optional[str] = None, fetcher=None, settings=None,
+              dedup: bool = True) -> Summary:
     """Extract every input into ``out_dir`` (``extractor.duckdb`` + ``parquet/``); see the module docstring.
 
     Inputs already in the store (same ``doc_id``) are skipped; inputs that failed before are skipped too
@@ -328,6 +329,8 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
     processes under the memory limit (``memory_mb=None`` with one worker runs them in this process).
     URLs are fetched here, in the parent, one at a time per host (``fetcher``: an
     :class:`~extractor.ingest.fetch.Fetcher`, default a polite one); their bytes are kept in ``DIR/fetched/``.
+    ``dedup=False``: no near-duplicate detection (each input with other bytes or text is stored as its own
+    document).
     """
     inputs = list(inputs)
     stdin = None
@@ -447,7 +450,7 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
                 d = out["document"]
                 region = d.get("region") or {}
                 hit = index.find(out.get("text_sha256"), out.get("fingerprint"),
-                                 d.get("year"), region.get("code"))
+                                 d.get("year"), region.get("code")) if dedup else None
                 if hit and hit[0] != d["id"] and better_original(d.get("format"), index.formats.get(hit[0])):
                     # the same report in a better format (a text file over its PDF): it becomes the original
                     store.write_document(out, res["path"], res.get("seconds", 0.0), provenance.pop(res["path"], None),
