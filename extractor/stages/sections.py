@@ -433,6 +433,35 @@ class _WordCounts:
             return self.text.count(w, a, b)
         return max(0, bisect.bisect_left(ps, b - len(w) + 1) - bisect.bisect_left(ps, a))
 
+    def prepare(self, spans, words) -> None:
+        """Count ``words`` in every ``(a, b)`` of ``spans`` at once (numpy, two searches per word for all the
+        spans); :meth:`counts_in` then gives a span's nonzero counts."""
+        import numpy as np
+        spans = sorted(set(spans))
+        self.table = {sp: {} for sp in spans}
+        if not spans:
+            return
+        a = np.fromiter((sp[0] for sp in spans), dtype=np.int64, count=len(spans))
+        b = np.fromiter((sp[1] for sp in spans), dtype=np.int64, count=len(spans))
+        for w in set(words):
+            ps = self.pos.get(w)
+            if ps is None:  # a word that overlaps itself (or empty): counted directly
+                for sp in spans:
+                    c = self.text.count(w, sp[0], sp[1])
+                    if c:
+                        self.table[sp][w] = c
+                continue
+            if not ps:
+                continue
+            arr = np.asarray(ps, dtype=np.int64)
+            c = np.searchsorted(arr, b - len(w) + 1, "left") - np.searchsorted(arr, a, "left")
+            for k in np.flatnonzero(c > 0):
+                self.table[spans[k]][w] = int(c[k])
+
+    def counts_in(self, a: int, b: int) -> Optional[dict]:
+        """``{word: count}`` (nonzero only) in ``[a, b)`` if :meth:`prepare` counted that span, else None."""
+        return getattr(self, "table", {}).get((a, b))
+
 
 _BY_FIRST: dict = {}
 
@@ -471,6 +500,7 @@ def _category(title: str, body: str, span: Optional[tuple] = None) -> tuple[Opti
     r = rules()
     best, best_score, total, best_title = None, 0.0, 0.0, False
     present = None if span else _present(body)
+    ready = span[0].counts_in(span[1], span[2]) if span else None
     for cid, _name, tw, bw in r.categories:
         score = 0.0
         in_title = False
@@ -479,7 +509,9 @@ def _category(title: str, body: str, span: Optional[tuple] = None) -> tuple[Opti
                 score += r.cat_title_weight
                 in_title = True
         for w in bw:
-            if span:
+            if ready is not None:
+                c = ready.get(w)
+            elif span:
                 if w in span[0].absent:
                     continue
                 c = span[0].count(w, span[1], span[2])
@@ -708,7 +740,10 @@ def _assign_parts(nodes, by_node, wt, ends, use_model, settings=None):
 
 
 def _assign_categories(nodes, by_node, wt, ends):
-    counts = _WordCounts(wt, [w for _, _, _, bw in rules().categories for w in bw])
+    words = [w for _, _, _, bw in rules().categories for w in bw]
+    counts = _WordCounts(wt, words)
+    counts.prepare([(nd.h.title_end, max(nd.h.title_end, ends[i])) for i, nd in enumerate(nodes) if nd.parent is not None],
+                   words)
     for i, nd in enumerate(nodes):
         sec = by_node[id(nd)]
         title = wt[nd.h.title_start:nd.h.title_end]
