@@ -469,7 +469,7 @@ def tables() -> _Tables:
         traps=traps,
         glued_before=_charset(tr["glued_before"]),
         glued_after=_charset(tr["glued_after"]),
-        arabic_trap_free=regex.compile(f"[^{regex.escape(tr['arabic_trap_chars'])}]*+\\Z"),
+        arabic_trap_free=_compile(f"[^{regex.escape(tr['arabic_trap_chars'])}]*+\\Z"),
         quote_open=tr["quote_open"], quote_close=tr["quote_close"], quote_max=int(tr["quote_max"]),
         change_adjacent=change_adjacent, change_far=change_far, decrease=decrease,
         level_between=level_between, far_gap=int(ch["far_gap"]),
@@ -489,6 +489,8 @@ parse_number = parse_numeral
 
 def _num(x: Decimal) -> float:
     v = float(x)
+    if v.is_integer():  # the common case: round(v, 6) is v itself
+        return v
     if not math.isfinite(v):
         return v
     r = round(v, 6)
@@ -937,10 +939,10 @@ def _inherit(w: str, prev: Optional[_Found], f: _Found) -> None:
 
 
 @functools.lru_cache(maxsize=1)
-def _ratio_pattern() -> regex.Pattern:
+def _ratio_pattern():
     nouns = _load("ratios.yaml")["nouns"]
-    return regex.compile(rf"(?:{_alt(nouns)})(?:[（(][^（）()\n]{{0,30}}[）)])?(?:为|是|达到?)"
-                         r"(?P<n>(?<!\d)\d{1,4}(?:\.\d+)?)(?![\d.%‰])(?!\s*(?:[\p{Han}A-Za-z]))")
+    return _compile(rf"(?:{_alt(nouns)})(?:[（(][^（）()\n]{{0,30}}[）)])?(?:为|是|达到?)"
+                    r"(?P<n>(?<!\d)\d{1,4}(?:\.\d+)?)(?![\d.%‰])(?!\s*(?:[\p{Han}A-Za-z]))")
 
 
 def _unitless_ratios(w: str, found: list) -> list:
