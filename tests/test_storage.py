@@ -72,6 +72,7 @@ def test_failure_mid_document_leaves_nothing(tmp_path, zhoucun_out, monkeypatch)
         monkeypatch.setattr(Store, "_insert", failing)
         with pytest.raises(RuntimeError):
             s.write_document(zhoucun_out, "zc.txt")
+            s.flush()  # new documents are buffered: the group commit is where the failure comes
         assert counts(s, doc_id) == {t: 0 for t in ("documents", "sections", "quantities", "measures", "indicators")}
 
 

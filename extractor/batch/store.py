@@ -500,7 +500,7 @@ class Store:
         for table in TABLES:
             final = pq / f"{table}.parquet"
             tmp = pq / f".{table}.parquet.tmp"
-            rel = cur.sql(f"SELECT * FROM {table} ORDER BY ALL")
+            rel = cur.sql(f"SELECT * FROM {table}")  # in the order written (sorting costs 3x the export)
             reader = rel.to_arrow_reader(65536) if hasattr(rel, "to_arrow_reader") else rel.fetch_arrow_reader(65536)
             try:
                 with papq.ParquetWriter(str(tmp), reader.schema) as writer:
