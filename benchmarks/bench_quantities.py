@@ -12,7 +12,7 @@ Figures (2026-12-01, the 2-core VM shared with two other agents, load 3–5; CPU
 main before issue 13's speed work, after = this version; docs/quantities.md has the details):
 
     find_quantities                   1.43 s (1.21 M chars/s)  ->  0.82 s (2.11 M chars/s)
-    find_quantities(subjects=False)   1.39 s (1.24 M chars/s)  ->  0.83 s (2.09 M chars/s)
+    find_quantities(subjects=False)   1.39 s (1.24 M chars/s)  ->  0.78 s (2.23 M chars/s)
     core on working copy              1.08 s (1.61 M chars/s)  ->  0.65 s (2.65 M chars/s)
     normalize only                    0.25 s (6.9 M chars/s)   ->  0.11 s (15.5 M chars/s)
 
