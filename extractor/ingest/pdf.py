@@ -960,7 +960,7 @@ def _classify(pages: list, g: Geometry) -> Optional[list]:
         l.role, l.level = "title", 0
     for lines in pages:
         for l in lines:
-            if l.role != "body":
+            if l.role != "body" or "\t" in l.text:  # cells set apart on one line (编制部门：…  单位：元) are no heading
                 continue
             larger = l.size >= g.size + 1.5
             bold = l.bold >= 0.6 and l.bold_end  # a bold run-in head followed by body text is body
