@@ -326,11 +326,11 @@ _PX, _PY = ctypes.c_float(), ctypes.c_float()
 _PXR, _PYR = ctypes.byref(_PX), ctypes.byref(_PY)
 
 
-def _clip_boxes(obj: int, f, height: float) -> Optional[list]:
-    """The box (x0, top, x1, bottom) of the clip path of a page object, as a one-item list. Clip paths
-    nest (the page area, then a table cell): the innermost one, written last, decides. A 4- or
-    5-segment path is taken as a rectangle from two opposite corners. ``obj`` is the object's address,
-    ``f`` the :func:`_fast` calls."""
+def _clip_box(obj: int, f, height: float) -> Optional[tuple]:
+    """The box (x0, top, x1, bottom) of the clip path of a page object. Clip paths nest (the page
+    area, then a table cell): the innermost one, written last, decides. A 4- or 5-segment path is
+    taken as a rectangle from two opposite corners. ``obj`` is the object's address, ``f`` the
+    :func:`_fast` calls."""
     cp = f.clip_path(obj)
     if not cp:
         return None
@@ -345,12 +345,12 @@ def _clip_boxes(obj: int, f, height: float) -> Optional[list]:
         ax, ay = _PX.value, _PY.value
         get_pt(get_seg(cp, i, 2), _PXR, _PYR)
         bx, by = _PX.value, _PY.value
-        return [(min(ax, bx), height - max(ay, by), max(ax, bx), height - min(ay, by))]
+        return (min(ax, bx), height - max(ay, by), max(ax, bx), height - min(ay, by))
     xs, ys = [], []
     for k in range(nseg):
         get_pt(get_seg(cp, i, k), _PXR, _PYR)
         xs.append(_PX.value); ys.append(_PY.value)
-    return [(min(xs), height - max(ys), max(xs), height - min(ys))] if xs else None
+    return (min(xs), height - max(ys), max(xs), height - min(ys)) if xs else None
 
 
 class _Fast:
@@ -384,6 +384,9 @@ class _Fast:
         self.clip_segments = proto("FPDFClipPath_CountPathSegments", ci, vp, ci)
         self.clip_segment = proto("FPDFClipPath_GetPathSegment", vp, vp, ci, ci)
         self.segment_point = proto("FPDFPathSegment_GetPoint", ci, vp, vp, vp)
+        self.count_objects = proto("FPDFPage_CountObjects", ci, vp)
+        self.page_object = proto("FPDFPage_GetObject", vp, vp, ci)
+        self.object_type = proto("FPDFPageObj_GetType", ci, vp)
         # the font of a text object: its name, flags and weight are asked once per font, not per object
         self.obj_font = proto("FPDFTextObj_GetFont", vp, vp)
         self.font_name = proto("FPDFFont_GetBaseFontName", ctypes.c_size_t, vp, vp, ctypes.c_size_t)
@@ -453,11 +456,12 @@ def _pdfium_pages(pdf, pages: Optional[set] = None) -> list:
         ubuf = ctypes.create_string_buffer(2 * (n + 1))
         raw.FPDFText_GetText(tp.raw, 0, n, ctypes.cast(ubuf, ctypes.POINTER(ctypes.c_ushort)))
         units = ubuf.raw[:2 * n].decode("utf-16-le", "surrogatepass")
+        nu = len(units)
         last_obj, fname, size, hidden, clip = -1, "", 1.0, None, None
         run, truncated = 0, False  # characters of the current text object
         fonts: dict = {}  # font address → (name, bold by its flags or weight), for this page
         for k in range(n):
-            ch = units[k] if k < len(units) else "\0"
+            ch = units[k] if k < nu else "\0"
             if ch in " \r\n\x02\ufffe" and generated(tpa, k):
                 # pdfium generates a space where glyphs stand apart, and turns some real space
                 # glyphs into generated ones: keep them as "soft" spaces (see _finish)
@@ -506,9 +510,12 @@ def _pdfium_pages(pdf, pages: Optional[set] = None) -> list:
                     if mode in (3, 7):  # FPDF_TEXTRENDERMODE_INVISIBLE / CLIP
                         hidden = "invisible"
                     bold_obj = mode in (1, 2, 5, 6)  # stroked glyphs: fake bold
-                    clip = _clip_boxes(obj, f, height)
+                    box = _clip_box(obj, f, height)
+                    if box is not None:  # with a point's tolerance
+                        clip = (box[0] - 1, box[1] - 1, box[2] + 1, box[3] + 1)
                     if f.fill_color(obj, *color_p):
-                        if (mode in (0, 4) and min(cr.value, cg.value, cb.value) >= 250) or ca.value == 0:
+                        if (mode in (0, 4) and cr.value >= 250 and cg.value >= 250 and cb.value >= 250) \
+                                or ca.value == 0:
                             hidden = hidden or "white"
                 if bold_font:
                     bold_obj = True  # ForceBold flag / a bold weight
@@ -526,7 +533,7 @@ def _pdfium_pages(pdf, pages: Optional[set] = None) -> list:
                 mx, my = (x0 + x1) / 2, base - 0.3 * sz
                 if not (crop0 <= mx <= crop2 and crop1 <= my <= crop3):
                     reason = "clipped"
-                elif clip and not all(b[0] - 1 <= mx <= b[2] + 1 and b[1] - 1 <= my <= b[3] + 1 for b in clip):
+                elif clip is not None and not (clip[0] <= mx <= clip[2] and clip[1] <= my <= clip[3]):
                     reason = "clipped"
             if reason is None:
                 chars.append(c)
@@ -535,16 +542,21 @@ def _pdfium_pages(pdf, pages: Optional[set] = None) -> list:
         rp = RawPage(i, width, height, chars, dropped=dropped, truncated=truncated)
         area = 0.0
         L, B, R, T = (ctypes.c_float() for _ in range(4))
-        for oi in range(raw.FPDFPage_CountObjects(page.raw)):
-            o = raw.FPDFPage_GetObject(page.raw, oi)
-            kind = raw.FPDFPageObj_GetType(o)
-            if kind == raw.FPDF_PAGEOBJ_PATH:
+        pa = ctypes.cast(page.raw, ctypes.c_void_p).value
+        path_kind, image_kind, form_kind = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM
+        for oi in range(f.count_objects(pa)):
+            oa = f.page_object(pa, oi)
+            kind = f.object_type(oa)
+            if kind not in (path_kind, image_kind, form_kind):
+                continue  # text objects (most of them) were read above
+            o = ctypes.cast(oa, raw.FPDF_PAGEOBJECT)
+            if kind == path_kind:
                 _path_rules(o, raw, height, rp.rules)
-            elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+            elif kind == image_kind:
                 rp.has_images = True
                 if raw.FPDFPageObj_GetBounds(o, ctypes.byref(L), ctypes.byref(B), ctypes.byref(R), ctypes.byref(T)):
                     area += max(0.0, R.value - L.value) * max(0.0, T.value - B.value)
-            elif kind == raw.FPDF_PAGEOBJ_FORM:  # an image inside a form XObject (reportlab, scanners)
+            elif kind == form_kind:  # an image inside a form XObject (reportlab, scanners)
                 if _form_has_image(o, raw) and raw.FPDFPageObj_GetBounds(o, ctypes.byref(L), ctypes.byref(B),
                                                                          ctypes.byref(R), ctypes.byref(T)):
                     rp.has_images = True
@@ -751,13 +763,17 @@ def _grids_from(rules_: list, page: int) -> list:
         if len(ys) < 2 or len(xs) < 2:
             continue
 
-        def v_at(x, y0, y1):  # a vertical rule at x covering the middle of (y0, y1)
-            mid = (y0 + y1) / 2
-            return any(abs(vx - x) <= 2.0 and vt - 1 <= mid <= vb + 1 for vx, vt, vb in V)
+        # the rules along each grid line (within 2 points of it), once
+        v_near = [[(vt, vb) for vx, vt, vb in V if abs(vx - x) <= 2.0] for x in xs]
+        h_near = [[(hx0, hx1) for hy, hx0, hx1 in H if abs(hy - y) <= 2.0] for y in ys]
 
-        def h_at(y, x0, x1):
+        def v_at(j, y0, y1):  # a vertical rule on grid line xs[j] covering the middle of (y0, y1)
+            mid = (y0 + y1) / 2
+            return any(vt - 1 <= mid <= vb + 1 for vt, vb in v_near[j])
+
+        def h_at(i, x0, x1):
             mid = (x0 + x1) / 2
-            return any(abs(hy - y) <= 2.0 and hx0 - 1 <= mid <= hx1 + 1 for hy, hx0, hx1 in H)
+            return any(hx0 - 1 <= mid <= hx1 + 1 for hx0, hx1 in h_near[i])
 
         nr, nc = len(ys) - 1, len(xs) - 1
         taken = [[False] * nc for _ in range(nr)]
@@ -767,10 +783,10 @@ def _grids_from(rules_: list, page: int) -> list:
                 if taken[r][c]:
                     continue
                 cs = 1
-                while c + cs < nc and not v_at(xs[c + cs], ys[r], ys[r + 1]) and not taken[r][c + cs]:
+                while c + cs < nc and not v_at(c + cs, ys[r], ys[r + 1]) and not taken[r][c + cs]:
                     cs += 1
                 rs = 1
-                while r + rs < nr and not any(h_at(ys[r + rs], xs[k], xs[k + 1]) for k in range(c, c + cs)):
+                while r + rs < nr and not any(h_at(r + rs, xs[k], xs[k + 1]) for k in range(c, c + cs)):
                     rs += 1
                 for rr in range(r, r + rs):
                     for cc in range(c, c + cs):
