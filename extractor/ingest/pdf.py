@@ -203,7 +203,7 @@ def _group_lines(chars: list, page: int) -> list:
         else:
             mid = (ctop + cbottom) / 2
             new = not (top - 0.15 * height <= mid <= bottom + 0.15 * height) or (
-                last is not None and c.x0 < last.x0 - 2 * max(c.size, 1))
+                last is not None and c.x0 < last.x0 - 2 * (c.size if c.size > 1 else 1))
         if new:
             cur = [c]
             lines.append(cur)
@@ -211,7 +211,10 @@ def _group_lines(chars: list, page: int) -> list:
         else:
             cur.append(c)
             if height < 2 * (bottom - top):
-                top, bottom = min(top, ctop), max(bottom, cbottom)
+                if ctop < top:
+                    top = ctop
+                if cbottom > bottom:
+                    bottom = cbottom
         last = c
     lines = [_finish(Line(chars=l, page=page)) for l in lines]
     lines = [l for l in lines if l.text]
