@@ -1,5 +1,6 @@
 """PDFs as WPS / 方正 / Word make them: scaled text matrices, ruled tables, contents pages, hidden
-text, scanned pages (``tests/fixtures/make_producer_pdfs.py``), and the real PDFs of ../shared.
+text, scanned pages, budget lists (``tests/fixtures/make_producer_pdfs.py``), an embedded TrueType CID
+font with Identity-H (``tests/fixtures/make_cid_pdf.py``), and the real PDFs of ../shared.
 
 Each generated PDF is checked against what its builder drew (headings, paragraphs, table grids,
 title) and against a golden summary (``tests/golden/pdf/<name>.json``: headings, paragraph count,
@@ -19,7 +20,7 @@ import pytest
 from conftest import FIXTURES, ROOT
 from extractor.core import errors
 from extractor.ingest import ocr as ocr_mod
-from extractor.ingest.pdf import read_pdf
+from extractor.ingest.pdf import read_pdf, read_raw_pages
 
 sys.path.insert(0, str(FIXTURES))
 import make_producer_pdfs as mp  # noqa: E402
@@ -150,6 +151,41 @@ def test_budget_lists_are_no_sections_and_table_titles_are():
     for name, _ in mp.BUDGET_TABLES:
         (h,) = [h for h in doc.headings if doc.text[h.start:h.end] == name]
         assert h.level == 2
+
+
+@functools.lru_cache(maxsize=None)
+def _cid_pdf():
+    import make_cid_pdf
+    if make_cid_pdf.cjk_font() is None:
+        return None
+    return make_cid_pdf.build()
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_fangzheng_cid_font_with_scaled_text_matrix(engine):
+    """方正 / WPS style: an embedded TrueType CID font (Type0, Identity-H, ToUnicode, CIDFontType2),
+    every line at font size 1 or 400 scaled by the text matrix: the true sizes, lines, headings with
+    their levels (黑体 by its name), the title and the paragraphs joined across lines and pages."""
+    pytest.importorskip("fontTools")
+    built_ = _cid_pdf()
+    if built_ is None:
+        pytest.skip("no CJK font installed (fonts-noto-cjk, fonts-wqy-zenhei, …)")
+    data, truth = built_
+    for token in (b"/Identity-H", b"/CIDFontType2", b"/FontFile2", b"/ToUnicode", b"/CIDToGIDMap /Identity"):
+        assert token in data
+    doc = read_pdf(data, "fz.pdf", "fz", engine=engine, settings=_NoOCR())
+    assert doc.pages == truth["pages"] == 2
+    assert doc.title == truth["title"]
+    assert [(doc.text[h.start:h.end], h.level) for h in doc.headings if h.cue != "title"] == truth["headings"]
+    assert abs(doc.meta["body_font_size"] - truth["sizes"]["body"]) < 0.3
+    lines = doc.text.split("\n")
+    for p in truth["paragraphs"]:
+        assert p in lines, p
+    raw, _ = read_raw_pages(data, "fz.pdf", engine=engine)
+    title_sizes = {round(c.size, 1) for c in raw[0].chars if c.ch in truth["title"] and c.top < 100}
+    assert title_sizes == {truth["sizes"]["title"]}
+    if engine == "pdfium":  # the embedded fonts' names, subset tag and all
+        assert {c.font.split("\0")[0] for rp in raw for c in rp.chars if not c.ch.isspace()} == set(truth["fonts"])
 
 
 def test_hidden_text_is_dropped():
