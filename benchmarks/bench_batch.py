@@ -7,12 +7,18 @@ output folder per corpus size and worker count. Bare ``jieba.lcut`` over the sam
 yardstick. Goal (issue 15): 10,000 reports of ~16k characters on 2 cores at ≥ 17 reports/s, peak memory
 < 1 GB and flat in the corpus size (the peak of the parent and of the largest worker are printed per size).
 
-    python benchmarks/bench_batch.py [--docs 1000 10000] [--workers 2] [--shared ../shared]
+Each copy is stored as a document of its own (``dedup=False``; ``--dedup`` makes the copies duplicates of the
+first 83, which the store then records as sources only). Besides the wall-clock rates the CPU milliseconds per
+report of the parent (store writes) and of the workers (extraction) are printed with the load average: on a
+shared machine the wall rates fall with the load, the CPU costs much less.
+
+    python benchmarks/bench_batch.py [--docs 1000 10000] [--workers 2] [--shared ../shared] [--dedup]
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -46,6 +52,9 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, nargs="+", default=[2])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--jieba-docs", type=int, default=83, help="documents timed with bare jieba.lcut")
+    ap.add_argument("--dedup", action="store_true",
+                    help="detect near-duplicates (the copies then become sources of the first 83 documents); by "
+                         "default every copy is stored as a document of its own, as in a corpus of distinct reports")
     args = ap.parse_args(argv)
     if not (args.shared / "corpora/external").is_dir():
         print(f"no external corpora under {args.shared}: nothing to measure")
@@ -65,7 +74,7 @@ def main(argv=None) -> int:
     from extractor.batch import run_batch
     # reports/s: every report extracted, whether stored or found to duplicate another (the copies here do)
     print(f"{'docs':>6} {'workers':>7} {'reports/s':>9} {'M chars/s':>10} {'seconds':>8} {'failed':>6} "
-          f"{'peak MiB (parent, worker)':>26}")
+          f"{'peak MiB (parent, worker)':>26} {'CPU ms/report (parent, workers)':>32} {'load':>5}")
     for n_docs in args.docs:
         n_docs = max(n_docs, len(base))
 
@@ -80,10 +89,18 @@ def main(argv=None) -> int:
                     f.write(json.dumps({"id": f"d{i}", "text": t}, ensure_ascii=False) + "\n")
             for w in args.workers:
                 out = Path(tmp) / f"out-{w}"
-                s = run_batch([corpus], out, workers=w, quiet=True, id_column="id", parquet=False)
+                t0 = os.times()
+                s = run_batch([corpus], out, workers=w, quiet=True, id_column="id", parquet=False,
+                              dedup=args.dedup)
+                t1 = os.times()
                 parent, child = peak_rss_mb()
-                print(f"{n_docs:>6} {w:>7} {(s.done + s.duplicates) / s.seconds:>9.2f} {s.chars / s.seconds / 1e6:>10.3f} "
-                      f"{s.seconds:>8.1f} {s.failed:>6} {parent:>12.0f}, {child:>10.0f}", flush=True)
+                n = s.done + s.duplicates
+                own = (t1.user - t0.user + t1.system - t0.system) * 1e3 / max(n, 1)
+                kids = (t1.children_user - t0.children_user + t1.children_system - t0.children_system) * 1e3 / max(n, 1)
+                chars = sum(len(t) for t in docs())
+                print(f"{n_docs:>6} {w:>7} {n / s.seconds:>9.2f} {chars / s.seconds / 1e6:>10.3f} "
+                      f"{s.seconds:>8.1f} {s.failed:>6} {parent:>12.0f}, {child:>10.0f} {own:>16.1f}, {kids:>12.1f}"
+                      f" {os.getloadavg()[0]:>5.1f}", flush=True)
     return 0
 
 

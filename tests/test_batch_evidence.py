@@ -247,3 +247,20 @@ def test_a_text_copy_replaces_a_pdf_original(tmp_path, monkeypatch):
         assert rel == {str(tmp_path / "in" / "r.txt"): "original", str(tmp_path / "in" / "r.md"): "duplicate"}
         assert st.con.execute("SELECT count(DISTINCT doc_id) FROM indicators").fetchone()[0] == 1
         assert st.con.execute("SELECT count(DISTINCT doc_id) FROM texts").fetchone()[0] == 1
+
+
+def test_keep_duplicates_stores_every_input_of_other_bytes(tmp_path):
+    """--keep-duplicates: the .txt and the .docx of one report are two documents; the same bytes twice stay one."""
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "r1.txt").write_text(report(1), encoding="utf-8")
+    write_docx(d / "r1.docx", report(1))
+    (d / "r1-again.txt").write_text(report(1), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["batch", str(d), "--out", str(out), "--keep-duplicates", "-q", "-j", "1"]) == 0
+    with Store(out, read_only=True) as s:
+        assert s.count("documents") == 2
+        assert s.count("document_sources") == 3
+    out2 = tmp_path / "out2"
+    summary = batch.run_batch([d], out2, workers=1, quiet=True)
+    assert (summary.done, summary.duplicates) == (1, 2)

@@ -122,9 +122,8 @@ def process(item: WorkItem, timeout: Optional[float] = DEFAULT_TIMEOUT, settings
         out = report.to_dict()
         out["meta"] = dict(report.document.meta or {}, timings=report.timings)
         out["page_starts"] = list(report.document.page_starts or []) or None
-        from extractor.batch.dedup import fingerprint, text_key
-        out["text_sha256"] = text_key(out.get("text") or "")
-        out["fingerprint"] = fingerprint(out.get("text") or "")
+        from extractor.batch.dedup import key_and_fingerprint
+        out["text_sha256"], out["fingerprint"] = key_and_fingerprint(out.get("text") or "")
         return {"ok": True, "path": item.path, "doc_id": item.doc_id, "out": out, "seconds": time.perf_counter() - t0}
     except _Timeout:
         return _err(item, "timeout", "Timeout", f"took longer than the {timeout:g} s limit per document")
@@ -221,12 +220,14 @@ def _run_processes(items: Iterable, workers: int, timeout: Optional[float], memo
     try:
         pool = new_pool()
         while True:
-            while len(inflight) < workers:
+            while len(inflight) < 2 * workers:  # one queued behind each running: no worker waits for the parent
                 nxt = take()
                 if nxt is None:
                     break
                 item, crashes = nxt
-                inflight[pool.submit(process, item, timeout, settings)] = (item, crashes, time.monotonic())
+                # the watchdog's clock: a queued item may first wait for the one before it on its worker
+                limit = (timeout or 0) * (2 if len(inflight) >= workers else 1)
+                inflight[pool.submit(process, item, timeout, settings)] = (item, crashes, time.monotonic() + limit)
             if not inflight:
                 break
             done, _ = wait(list(inflight), timeout=1.0, return_when=FIRST_COMPLETED)
@@ -244,7 +245,7 @@ def _run_processes(items: Iterable, workers: int, timeout: Optional[float], memo
                         pending.append((item, crashes + 1))
             if timeout:
                 now = time.monotonic()
-                stuck = [f for f, (_, _, t0) in inflight.items() if now - t0 > timeout + WATCHDOG_GRACE]
+                stuck = [f for f, (_, _, due) in inflight.items() if now > due + WATCHDOG_GRACE]
                 if stuck:
                     for f in stuck:
                         item, _, _ = inflight.pop(f)
@@ -319,7 +320,8 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
               scheduler: Optional[str] = None, timeout: Optional[float] = DEFAULT_TIMEOUT,
               memory_mb: Optional[int] = DEFAULT_MEMORY_MB, retry_errors: bool = False,
               text_column: Optional[str] = None, id_column: Optional[str] = None, quiet: bool = False,
-              parquet: bool = True, url_column: Optional[str] = None, fetcher=None, settings=None) -> Summary:
+              parquet: bool = True, url_column: Optional[str] = None, fetcher=None, settings=None,
+              dedup: bool = True) -> Summary:
     """Extract every input into ``out_dir`` (``extractor.duckdb`` + ``parquet/``); see the module docstring.
 
     Inputs already in the store (same ``doc_id``) are skipped; inputs that failed before are skipped too
@@ -327,6 +329,8 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
     processes under the memory limit (``memory_mb=None`` with one worker runs them in this process).
     URLs are fetched here, in the parent, one at a time per host (``fetcher``: an
     :class:`~extractor.ingest.fetch.Fetcher`, default a polite one); their bytes are kept in ``DIR/fetched/``.
+    ``dedup=False``: no near-duplicate detection (each input with other bytes or text is stored as its own
+    document).
     """
     inputs = list(inputs)
     stdin = None
@@ -446,7 +450,7 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
                 d = out["document"]
                 region = d.get("region") or {}
                 hit = index.find(out.get("text_sha256"), out.get("fingerprint"),
-                                 d.get("year"), region.get("code"))
+                                 d.get("year"), region.get("code")) if dedup else None
                 if hit and hit[0] != d["id"] and better_original(d.get("format"), index.formats.get(hit[0])):
                     # the same report in a better format (a text file over its PDF): it becomes the original
                     store.write_document(out, res["path"], res.get("seconds", 0.0), provenance.pop(res["path"], None),

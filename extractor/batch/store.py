@@ -20,8 +20,10 @@ Quantity and indicator rows carry ``section``, ``sentence`` (the ``sentences.idx
 Version 1 databases are upgraded in place (columns and tables added; their old rows keep NULLs there).
 The meaning of every column: ``docs/data-dictionary.md`` (also ``COMMENT ON COLUMN`` in the database).
 
-Each document is written in one transaction (its child rows, then its ``documents`` row), so a run killed
-at any moment leaves each document either complete or absent; a restart skips the ``doc_id``s present.
+Documents are written in group commits: the rows of up to :data:`GROUP_DOCS` new documents (or those that
+waited :data:`GROUP_SECONDS`) in one transaction, so a run killed at any moment leaves each document either
+complete or absent (at most the last second's documents are extracted again by a restart, which skips the
+``doc_id``s present). Reading the store (``con``, ``query``, ``done_ids`` …) commits the buffer first.
 """
 from __future__ import annotations
 
@@ -37,6 +39,9 @@ from extractor.core import jsonio
 from extractor.output.table import COLUMNS, rows_of
 
 SCHEMA_VERSION = 2
+#: a group commit writes the buffered documents when this many are waiting, or the oldest waited this long
+GROUP_DOCS = 64
+GROUP_SECONDS = 1.0
 DB_NAME = "extractor.duckdb"
 COMMENTS = Path(__file__).resolve().parents[1] / "data" / "batch" / "columns.yaml"
 
@@ -100,6 +105,11 @@ class Store:
         self.dir = Path(out_dir)
         self.path = self.dir / DB_NAME
         self.note = None
+        self._pending: dict = {}  # table → rows buffered for the next group commit
+        self._recount: set = set()  # doc_ids whose n_sources the next commit recounts
+        self._pending_docs = 0
+        self._pending_since = 0.0
+        self._seen: Optional[dict] = None
         if read_only:
             if not self.path.exists():
                 from extractor.core.errors import InputNotFound
@@ -107,7 +117,7 @@ class Store:
             deadline = time.monotonic() + max(0.0, float(wait or 0))
             while True:
                 try:
-                    self.con = connect_readonly(self.path)
+                    self._con = connect_readonly(self.path)
                     return
                 except ExtractorError as exc:
                     if "lock" not in str(exc.__cause__ or "").lower():
@@ -124,7 +134,7 @@ class Store:
         except OSError as exc:  # a parent is a file, a read-only file system, no permission
             raise ExtractorError(self.dir, f"cannot create the output folder: {exc.strerror or exc}") from exc
         try:
-            self.con = duckdb.connect(str(self.path))
+            self._con = duckdb.connect(str(self.path))
             self._create()
         except duckdb.Error as exc:
             raise ExtractorError(self.path, database_problem(exc)) from exc
@@ -132,12 +142,64 @@ class Store:
     @contextlib.contextmanager
     def _transaction(self):
         """One transaction: committed when the block ends, rolled back when anything (a kill included) stops it."""
-        self.con.execute("BEGIN TRANSACTION")
+        self._con.execute("BEGIN TRANSACTION")
         try:
             yield
-            self.con.execute("COMMIT")
+            self._con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._con.execute("ROLLBACK")
+            raise
+
+    @property
+    def con(self):
+        """The DuckDB connection, with every buffered write committed first (:meth:`flush`)."""
+        self.flush()
+        return self._con
+
+    # -- group commits ------------------------------------------------------------------------------
+    def _known(self) -> dict:
+        """What the writer must know to tell a new document from one that replaces stored rows: the stored
+        doc_ids and sources, the (doc_id, source) pairs of document_sources, the paths and doc_ids of errors."""
+        if self._seen is None:
+            con = self._con
+            self._seen = {
+                "ids": {r[0] for r in con.execute("SELECT doc_id FROM documents").fetchall()},
+                "sources": {r[0] for r in con.execute("SELECT source FROM documents").fetchall()},
+                "pairs": {(r[0], r[1]) for r in con.execute("SELECT doc_id, source FROM document_sources").fetchall()},
+                "src_any": {r[0] for r in con.execute("SELECT source FROM document_sources").fetchall()},
+                "err_paths": {r[0] for r in con.execute("SELECT path FROM errors").fetchall()},
+                "err_ids": {r[0] for r in con.execute("SELECT doc_id FROM errors WHERE doc_id IS NOT NULL").fetchall()},
+            }
+        return self._seen
+
+    def _buffer(self, rows: dict, recount=()) -> None:
+        for table, rs in rows.items():
+            if rs:
+                self._pending.setdefault(table, []).extend(rs)
+        self._recount.update(recount)
+        if not self._pending_docs:
+            self._pending_since = time.monotonic()
+        self._pending_docs += 1
+        if self._pending_docs >= GROUP_DOCS or time.monotonic() - self._pending_since >= GROUP_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the buffered documents and sources in one transaction (each one complete, or none of them)."""
+        if not self._pending_docs:
+            return
+        pending, recount = self._pending, self._recount
+        self._pending, self._recount, self._pending_docs = {}, set(), 0
+        try:
+            with self._transaction():
+                for table in TABLES:
+                    if pending.get(table):
+                        self._insert(table, pending[table])
+                if recount:
+                    self._con.execute("UPDATE documents SET n_sources = (SELECT count(*) FROM document_sources s "
+                                      "WHERE s.doc_id = documents.doc_id) WHERE list_contains(?, doc_id)",
+                                      [sorted(recount)])
+        except BaseException:
+            self._seen = None  # what was buffered is not stored: read it back from the database next time
             raise
 
     def query(self, sql: str, params=None):
@@ -164,15 +226,15 @@ class Store:
             raise ExtractorError(self.dir, "another batch is writing to this folder (its database is locked) and "
                                            "there is no snapshot in parquet/ yet; wait for it to finish, or use "
                                            f"--wait SECONDS{' (waited %gs)' % wait if wait else ''}")
-        self.con = duckdb.connect(":memory:")
+        self._con = duckdb.connect(":memory:")
         for table, f in files.items():
             if f.exists():
-                self.con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet({quote_literal(str(f))})")
+                self._con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet({quote_literal(str(f))})")
             else:
-                self.con.execute(f"CREATE TABLE {table} ({DDL[table]})")
-        self.con.execute(f"CREATE TABLE meta ({DDL['meta']})")
+                self._con.execute(f"CREATE TABLE {table} ({DDL[table]})")
+        self._con.execute(f"CREATE TABLE meta ({DDL['meta']})")
         for key, value in READ_ONLY_CONFIG.items():  # the same limits as a read-only database connection
-            self.con.execute(f"SET {key} = {str(value).lower()}")
+            self._con.execute(f"SET {key} = {str(value).lower()}")
         import datetime
         when = datetime.datetime.fromtimestamp(files["documents"].stat().st_mtime).strftime("%H:%M:%S")
         self.note = (f"note: another batch is writing to {self.dir}; reading its snapshot parquet/ of {when} "
@@ -182,27 +244,27 @@ class Store:
 
     def _create(self) -> None:
         from extractor.core.errors import ExtractorError
-        existing = {r[0] for r in self.con.execute(
+        existing = {r[0] for r in self._con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
         version = None
         if "meta" in existing:
-            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            row = self._con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             version = int(row[0]) if row and str(row[0]).isdigit() else (row[0] if row else None)
         if version is not None and version != SCHEMA_VERSION and not (isinstance(version, int) and version < SCHEMA_VERSION):
             raise ExtractorError(self.path, f"database schema version {version}, this extractor writes "
                                             f"{SCHEMA_VERSION}: use a new --out folder")
         for table, ddl in DDL.items():
-            self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({ddl})")
+            self._con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({ddl})")
             if table in existing:  # an older database: add the columns this version writes
-                have = {r[0] for r in self.con.execute(
+                have = {r[0] for r in self._con.execute(
                     "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
                 for name, typ in _typed_cols(table):
                     if name not in have:
-                        self.con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {typ}')
+                        self._con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {typ}')
         if version is None:
-            self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            self._con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         elif version != SCHEMA_VERSION:
-            self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+            self._con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
         self._comment()
 
     def _comment(self) -> None:
@@ -219,9 +281,9 @@ class Store:
             names = {n for n, _ in _typed_cols(table)}
             for col, text in (cols or {}).items():
                 if col == "_table":
-                    self.con.execute(f"COMMENT ON TABLE {table} IS {quote_literal(str(text))}")
+                    self._con.execute(f"COMMENT ON TABLE {table} IS {quote_literal(str(text))}")
                 elif col in names:
-                    self.con.execute(f"COMMENT ON COLUMN {table}.{quote_ident(col)} IS {quote_literal(str(text))}")
+                    self._con.execute(f"COMMENT ON COLUMN {table}.{quote_ident(col)} IS {quote_literal(str(text))}")
 
     # -- reading ------------------------------------------------------------------------------------
     def done_ids(self) -> set:
@@ -236,11 +298,55 @@ class Store:
     # -- writing ------------------------------------------------------------------------------------
     def write_document(self, out: dict, path: str, seconds: float = 0.0, source: Optional[dict] = None,
                        supersedes: Optional[tuple] = None) -> None:
-        """Write one document's extraction (the JSON of spec/output.md) in one transaction: its rows, its
-        text and sentences, and ``path`` as its first source (``source``: provenance of that input).
+        """Write one document's extraction (the JSON of spec/output.md): its rows, its text and sentences, and
+        ``path`` as its first source (``source``: provenance of that input), all in one transaction. A new
+        document is buffered and committed with the next group (:data:`GROUP_DOCS` documents or
+        :data:`GROUP_SECONDS`); one that replaces stored rows is written at once.
         ``supersedes``: ``(doc_id, similarity)`` of a stored duplicate this one replaces as the original (a
         text file over the PDF of the same report); its sources become this document's duplicates."""
-        from extractor.batch.dedup import fingerprint, text_key
+        doc = out["document"]
+        doc_id = doc["id"]
+        src_name = doc.get("source") or path
+        rows = self._document_rows(out, path, seconds, source)
+        seen = self._known()
+        fresh = (not supersedes and doc_id not in seen["ids"] and src_name not in seen["sources"]
+                 and src_name not in seen["src_any"] and path not in seen["err_paths"] and doc_id not in seen["err_ids"])
+        seen["ids"].add(doc_id)
+        seen["sources"].add(src_name)
+        seen["src_any"].add(src_name)
+        seen["pairs"].add((doc_id, src_name))
+        if fresh:
+            self._buffer(rows)
+            return
+        self.flush()
+        self._seen = None  # rows are replaced below: read the sets back next time
+        con = self._con
+        with self._transaction():
+            # the same source with other bytes (a corrected file re-batched) is replaced, never kept beside
+            stale = [r[0] for r in con.execute("SELECT doc_id FROM documents WHERE source = ? AND doc_id <> ?",
+                                               [src_name, doc_id]).fetchall()]
+            for old in [doc_id] + stale:
+                for table in DOC_TABLES:
+                    con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [old])
+            con.execute("DELETE FROM document_sources WHERE source = ?", [src_name])
+            if supersedes:
+                prev, sim = supersedes
+                for table in DOC_TABLES:
+                    if table != "document_sources":
+                        con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [prev])
+                con.execute("UPDATE document_sources SET doc_id = ?, relation = 'duplicate', similarity = ? "
+                            "WHERE doc_id = ?", [doc_id, sim, prev])
+            con.execute("DELETE FROM errors WHERE path = ? OR doc_id = ?", [path, doc_id])
+            for table in TABLES:
+                if rows.get(table):
+                    self._insert(table, rows[table])
+            if supersedes:
+                con.execute("UPDATE documents SET n_sources = (SELECT count(*) FROM document_sources s "
+                            "WHERE s.doc_id = documents.doc_id) WHERE doc_id = ?", [doc_id])
+
+    def _document_rows(self, out: dict, path: str, seconds: float, source: Optional[dict]) -> dict:
+        """``{table: rows}`` of one document's extraction."""
+        from extractor.batch.dedup import key_and_fingerprint
         doc = out["document"]
         doc_id = doc["id"]
         region = doc.get("region") or {}
@@ -253,53 +359,41 @@ class Store:
             k = _sentence_at(starts, sents, q.get("start"))
             qrows.append(dict(q, doc_id=doc_id, idx=i, sentence=k, sentence_text=sents[k]["text"] if k is not None else None,
                               row_id=row_id(doc_id, "q", i)))
-        con = self.con
-        with self._transaction():
-            # the same source with other bytes (a corrected file re-batched) is replaced, never kept beside
-            stale = [r[0] for r in con.execute("SELECT doc_id FROM documents WHERE source = ? AND doc_id <> ?",
-                                               [doc.get("source") or path, doc_id]).fetchall()]
-            for old in [doc_id] + stale:
-                for table in DOC_TABLES:
-                    con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [old])
-            con.execute("DELETE FROM document_sources WHERE source = ?", [doc.get("source") or path])
-            if supersedes:
-                prev, sim = supersedes
-                for table in DOC_TABLES:
-                    if table != "document_sources":
-                        con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [prev])
-                con.execute("UPDATE document_sources SET doc_id = ?, relation = 'duplicate', similarity = ? "
-                            "WHERE doc_id = ?", [doc_id, sim, prev])
-            con.execute("DELETE FROM errors WHERE path = ? OR doc_id = ?", [path, doc_id])
-            self._insert("sections", [dict(s, doc_id=doc_id) for s in out.get("sections") or []])
-            self._insert("quantities", qrows)
-            self._insert("measures", [dict(m, doc_id=doc_id, idx=i) for i, m in enumerate(out.get("measures") or [])])
-            inds = rows_of(out)
-            for n, (row, ind) in enumerate(zip(inds, out.get("indicators") or [])):
-                row["idx"], row["row_id"] = n, row_id(doc_id, "i", n)
-                qi = ind.get("quantity")
-                row["quantity"] = qi
-                row["note"] = ind.get("note")
-                q = quantities[qi] if isinstance(qi, int) and 0 <= qi < len(quantities) else None
-                anchor = q.get("start") if q else ind.get("start")
-                k = _sentence_at(starts, sents, anchor)
-                row["sentence"] = k
-                row["sentence_text"] = sents[k]["text"] if k is not None else None
-                row["section"] = ind.get("section") or (q.get("section") if q else None)
-                if q and q.get("max") is not None and ind.get("max") is None and q.get("value"):
-                    row["max"] = float(q["max"]) * float(ind.get("value") or 0) / float(q["value"])
-                else:
-                    row["max"] = ind.get("max")
-            self._insert("indicators", inds)
-            self._insert_tables(doc_id, out.get("tables") or [])
-            self._insert("texts", [{"doc_id": doc_id, "text": text}])
-            self._insert("sentences", [dict(s, doc_id=doc_id) for s in sents])
-            src = dict(source or {})
-            src.setdefault("format", doc.get("format"))
-            if isinstance(src.get("meta"), dict):
-                src["meta"] = jsonio.dumps(src["meta"], default=str)
-            self._insert("document_sources", [dict(src, doc_id=doc_id, source=doc.get("source") or path,
-                                                   relation="original")])
-            self._insert("documents", [{
+        inds = rows_of(out)
+        for n, (row, ind) in enumerate(zip(inds, out.get("indicators") or [])):
+            row["idx"], row["row_id"] = n, row_id(doc_id, "i", n)
+            qi = ind.get("quantity")
+            row["quantity"] = qi
+            row["note"] = ind.get("note")
+            q = quantities[qi] if isinstance(qi, int) and 0 <= qi < len(quantities) else None
+            anchor = q.get("start") if q else ind.get("start")
+            k = _sentence_at(starts, sents, anchor)
+            row["sentence"] = k
+            row["sentence_text"] = sents[k]["text"] if k is not None else None
+            row["section"] = ind.get("section") or (q.get("section") if q else None)
+            if q and q.get("max") is not None and ind.get("max") is None and q.get("value"):
+                row["max"] = float(q["max"]) * float(ind.get("value") or 0) / float(q["value"])
+            else:
+                row["max"] = ind.get("max")
+        tables, cells = self._table_rows(doc_id, out.get("tables") or [])
+        src = dict(source or {})
+        src.setdefault("format", doc.get("format"))
+        if isinstance(src.get("meta"), dict):
+            src["meta"] = jsonio.dumps(src["meta"], default=str)
+        key, fp = out.get("text_sha256"), out.get("fingerprint")
+        if not key or not fp:
+            key, fp = key_and_fingerprint(text)
+        return {
+            "sections": [dict(s, doc_id=doc_id) for s in out.get("sections") or []],
+            "quantities": qrows,
+            "measures": [dict(m, doc_id=doc_id, idx=i) for i, m in enumerate(out.get("measures") or [])],
+            "indicators": inds,
+            "tables": tables,
+            "table_cells": cells,
+            "texts": [{"doc_id": doc_id, "text": text}],
+            "sentences": [dict(s, doc_id=doc_id) for s in sents],
+            "document_sources": [dict(src, doc_id=doc_id, source=doc.get("source") or path, relation="original")],
+            "documents": [{
                 "doc_id": doc_id, "source": doc.get("source") or path, "format": doc.get("format"),
                 "title": doc.get("title"), "genre": doc.get("genre"), "year": doc.get("year"),
                 "region": region.get("name"), "region_code": region.get("code"), "city": region.get("city"),
@@ -309,24 +403,30 @@ class Store:
                 "n_quantities": len(quantities), "n_measures": len(out.get("measures") or []),
                 "n_indicators": len(out.get("indicators") or []), "seconds": round(seconds, 4),
                 "meta": jsonio.dumps(out.get("meta") or {}, default=str),
-                "text_sha256": out.get("text_sha256") or text_key(text),
-                "fingerprint": out.get("fingerprint") or fingerprint(text),
-                "n_sources": 1,
-            }])
-            if supersedes:
-                con.execute("UPDATE documents SET n_sources = (SELECT count(*) FROM document_sources s "
-                            "WHERE s.doc_id = documents.doc_id) WHERE doc_id = ?", [doc_id])
+                "text_sha256": key, "fingerprint": fp, "n_sources": 1,
+            }],
+        }
 
     def add_source(self, doc_id: str, path: str, relation: str = "duplicate", similarity: Optional[float] = None,
                    source: Optional[dict] = None) -> None:
-        """Record ``path`` as another source of the stored document ``doc_id`` (a duplicate of it)."""
-        con = self.con
+        """Record ``path`` as another source of the stored document ``doc_id`` (a duplicate of it); buffered with
+        the next group commit unless it replaces a recorded source or error."""
+        row = dict(source or {}, doc_id=doc_id, source=path, relation=relation, similarity=similarity)
+        if isinstance(row.get("meta"), dict):
+            row["meta"] = jsonio.dumps(row["meta"], default=str)
+        seen = self._known()
+        fresh = (doc_id, path) not in seen["pairs"] and path not in seen["err_paths"]
+        seen["pairs"].add((doc_id, path))
+        seen["src_any"].add(path)
+        if fresh:
+            self._buffer({"document_sources": [row]}, recount=[doc_id])
+            return
+        self.flush()
+        self._seen = None
+        con = self._con
         with self._transaction():
             con.execute("DELETE FROM document_sources WHERE doc_id = ? AND source = ?", [doc_id, path])
             con.execute("DELETE FROM errors WHERE path = ?", [path])
-            row = dict(source or {}, doc_id=doc_id, source=path, relation=relation, similarity=similarity)
-            if isinstance(row.get("meta"), dict):
-                row["meta"] = jsonio.dumps(row["meta"], default=str)
             self._insert("document_sources", [row])
             con.execute("UPDATE documents SET n_sources = (SELECT count(*) FROM document_sources s "
                         "WHERE s.doc_id = documents.doc_id) WHERE doc_id = ?", [doc_id])
@@ -340,8 +440,7 @@ class Store:
         return self.con.execute("SELECT doc_id, text_sha256, fingerprint, year, region_code, title, format "
                                 "FROM documents").fetchall()
 
-    def _insert_tables(self, doc_id: str, tables: list) -> None:
-        self._insert("tables", [dict(t, doc_id=doc_id) for t in tables])
+    def _table_rows(self, doc_id: str, tables: list) -> tuple[list, list]:
         cells = []
         for t in tables:
             cols, rows = t.get("columns") or [], t.get("rows") or []
@@ -351,10 +450,15 @@ class Store:
                                   colspan=c.get("colspan", 1), page=c.get("page", t.get("page")),
                                   row_label=rows[r] if r < len(rows) else None,
                                   column_label=cols[k] if k < len(cols) else None))
-        self._insert("table_cells", cells)
+        return [dict(t, doc_id=doc_id) for t in tables], cells
 
     def write_error(self, path: str, doc_id: Optional[str], stage: str, error_class: str, message: str) -> None:
-        con = self.con
+        self.flush()
+        if self._seen is not None:
+            self._seen["err_paths"].add(path)
+            if doc_id:
+                self._seen["err_ids"].add(doc_id)
+        con = self._con
         with self._transaction():
             con.execute("DELETE FROM errors WHERE path = ?", [path])
             con.execute("INSERT INTO errors (path, doc_id, stage, error_class, message) VALUES (?, ?, ?, ?, ?)",
@@ -366,13 +470,13 @@ class Store:
             return
         import pyarrow as pa
         cols = [(name, typ) for name, typ in _typed_cols(table) if name not in TIMESTAMPS]
-        arrays = {name: pa.array([_cell(r.get(name), typ) for r in rows], type=_ARROW[typ]()) for name, typ in cols}
-        self.con.register("_rows", pa.table(arrays))
+        arrays = {name: _column([r.get(name) for r in rows], typ) for name, typ in cols}
+        self._con.register("_rows", pa.table(arrays))
         try:
             quoted = ", ".join(f'"{name}"' for name, _ in cols)
-            self.con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _rows")
+            self._con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _rows")
         finally:
-            self.con.unregister("_rows")
+            self._con.unregister("_rows")
 
     # -- export -------------------------------------------------------------------------------------
     def export_parquet(self) -> Path:
@@ -413,10 +517,14 @@ class Store:
         return df if not df.empty else pd.DataFrame(columns=COLUMNS)
 
     def close(self) -> None:
+        """Commit what is buffered, then close the database."""
         try:
-            self.con.close()
-        except Exception:  # pragma: no cover
-            pass
+            self.flush()
+        finally:
+            try:
+                self._con.close()
+            except Exception:  # pragma: no cover
+                pass
 
     def __enter__(self):
         return self
@@ -482,6 +590,26 @@ class _Lazy(dict):
 
 
 _ARROW = _Lazy()
+
+
+_PLAIN = {"VARCHAR": frozenset((str, type(None))), "INTEGER": frozenset((int, type(None))),
+          "BIGINT": frozenset((int, type(None))), "DOUBLE": frozenset((float, int, type(None)))}
+
+
+def _column(values: list, typ: str):
+    """One Arrow column of ``values`` as :func:`_cell` makes each of them (the common cases without a call
+    per value: strings, integers, finite floats, None)."""
+    import pyarrow as pa
+    kinds = {type(v) for v in values}
+    if kinds <= _PLAIN.get(typ, frozenset()):
+        arr = pa.array(values, type=_ARROW[typ]())
+        if typ == "DOUBLE" and float in kinds:
+            import pyarrow.compute as pc
+            finite = pc.is_finite(arr)
+            if not pc.all(pc.fill_null(finite, True)).as_py():
+                arr = pc.if_else(finite, arr, pa.scalar(None, pa.float64()))
+        return arr
+    return pa.array([_cell(v, typ) for v in values], type=_ARROW[typ]())
 
 
 def _cell(v, typ: str = "VARCHAR"):

@@ -22,6 +22,9 @@ def add_batch_options(p) -> None:
     p.add_argument("--rate-limit", type=float, default=1.0, metavar="SECONDS",
                    help="least time between two requests to one host (default 1)")
     p.add_argument("--no-parquet", action="store_true", help="do not write the Parquet copies")
+    p.add_argument("--keep-duplicates", action="store_true",
+                   help="store every input as a document of its own, even when its text is another's (no "
+                        "near-duplicate detection; inputs with the same bytes are still one document)")
     p.add_argument("--strict", action="store_true", help="exit with code 1 when any input failed")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     from extractor.commands._options import add_ocr_flag
@@ -55,7 +58,8 @@ def batch_from_args(args, inputs):
     return run_batch(inputs, args.out, workers=args.workers, engine=args.engine, scheduler=args.scheduler,
                      timeout=args.timeout, memory_mb=args.memory_mb, retry_errors=args.retry_errors,
                      text_column=args.text_column, id_column=args.id_column, quiet=args.quiet,
-                     parquet=not args.no_parquet, url_column=args.url_column, fetcher=fetcher, settings=settings)
+                     parquet=not args.no_parquet, url_column=args.url_column, fetcher=fetcher, settings=settings,
+                     dedup=not args.keep_duplicates)
 
 
 def print_summary(summary, out_dir, file=None) -> None:

@@ -11,6 +11,7 @@ from typing import Any, Optional
 
 
 _ATOMS = (str, int, float, bool, type(None))
+_ATOM_TYPES = frozenset(_ATOMS)  # exact types: no call for the values most fields hold
 _FIELDS: dict = {}
 
 
@@ -35,7 +36,11 @@ def asdict(obj: Any) -> dict:
     names = _FIELDS.get(type(obj))
     if names is None:
         names = _FIELDS[type(obj)] = tuple(f.name for f in fields(obj))
-    return {n: _plain(getattr(obj, n)) for n in names}
+    out = {}
+    for n in names:
+        v = getattr(obj, n)
+        out[n] = v if type(v) in _ATOM_TYPES else _plain(v)
+    return out
 
 
 @dataclass

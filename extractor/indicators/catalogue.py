@@ -116,7 +116,7 @@ class Catalogue:
 
     Ids are unique. Change a catalogue by making a new one: :meth:`with_indicator`, :meth:`without`."""
 
-    __slots__ = ("name", "meta", "categories", "indicators", "candidates", "_index")
+    __slots__ = ("name", "meta", "categories", "indicators", "candidates", "_index", "_fitting")
 
     def __init__(self, name: str, meta: dict, categories: list, indicators: list, candidates: Optional[list] = None):
         inds = tuple(indicators)
@@ -128,7 +128,7 @@ class Catalogue:
         for k, v in (("name", name), ("meta", MappingProxyType(dict(meta or {}))),
                      ("categories", tuple(MappingProxyType(dict(c)) for c in categories or ())),
                      ("indicators", inds), ("candidates", tuple(candidates or ())),
-                     ("_index", MappingProxyType(index))):
+                     ("_index", MappingProxyType(index)), ("_fitting", {})):
             object.__setattr__(self, k, v)
 
     def __setattr__(self, key, value):
@@ -148,6 +148,17 @@ class Catalogue:
 
     def __getitem__(self, key: str) -> Indicator:
         return self._index[key]
+
+    def fitting(self, kind: str, unit: str) -> tuple:
+        """``(indicator, unit factor)`` of every indicator, in catalogue order, that takes a quantity of this
+        kind and unit (with a unit factor) (computed once per kind and unit: the catalogue does not change)."""
+        key = (kind, unit)
+        got = self._fitting.get(key)
+        if got is None:
+            got = tuple((i, f) for i in self.indicators if i.kind_ok(kind)
+                        for f in (i.unit_factor(unit),) if f is not None)
+            self._fitting[key] = got
+        return got
 
     def __contains__(self, key: str) -> bool:
         return key in self._index

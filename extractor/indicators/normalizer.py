@@ -382,10 +382,10 @@ def candidates_for(cat: Catalogue, work: str, c: _Ctx, q, qi: int, category: Opt
     if shared:
         return shared
     out = []
-    for ind in cat:
-        f = _fits(ind, q)
-        if f is None:
-            continue
+    fitting = cat.fitting(q.kind or "", q.unit or "")
+    for ind, f in fitting:
+        if ind.max_abs is not None and abs((q.value or 0) * f) > ind.max_abs:
+            continue  # as _fits: an index (上年=100), not a change
         m = _match(ind, work, c, q, allow_right=(q.kind == "count"))
         if m is None:
             continue

@@ -16,28 +16,28 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 FORMAT = "extractor-linear/1"
+_MAX_VECTOR_N = 3  # n-grams up to this length are counted with numpy (the code of 3 code points fits 64 bits)
+_BASE = 0x110000  # one more than the largest code point
+_LEN_UNIT = _BASE ** 3  # code + n × this: n-grams of different lengths never meet
 _WHITE_SPACES = re.compile(r"\s\s+")
 
 
 def char_wb_ngrams(text: str, lo: int, hi: int) -> list:
     """The n-grams scikit-learn's ``char_wb`` analyzer yields (each word padded with one space)."""
-    text = _WHITE_SPACES.sub(" ", text)
     out = []
-    append = out.append
-    for w in text.split():
+    extend = out.extend
+    for w in _WHITE_SPACES.sub(" ", text).split():
         w = " " + w + " "
         n_w = len(w)
         for n in range(lo, hi + 1):
-            offset = 0
-            append(w[offset:offset + n])
-            while offset + n < n_w:
-                offset += 1
-                append(w[offset:offset + n])
-            if offset == 0:  # a word shorter than n: counted once
+            if n >= n_w:  # a word no longer than n: counted once, and no longer n-grams
+                out.append(w[:n])
                 break
+            extend([w[i:i + n] for i in range(n_w - n + 1)])
     return out
 
 
@@ -78,6 +78,14 @@ class LinearTextModel:
 
     def _features(self, texts: list):
         """CSR parts of the tf-idf matrix: ``(indptr, indices, data)`` (float32, rows l2-normalised)."""
+        lo, hi = self.ngram_range
+        if hi <= _MAX_VECTOR_N and texts and not any("\0" in t for t in texts):
+            return self._weigh(*self._counts_vectorised(texts), len(texts))
+        return self._features_python(texts)
+
+    def _features_python(self, texts: list):
+        """:meth:`_features` one n-gram at a time (any n-gram range; the definition the vectorised path is
+        tested against)."""
         import numpy as np
         lo, hi = self.ngram_range
         vocab = self.vocabulary
@@ -87,26 +95,108 @@ class LinearTextModel:
         for t in texts:
             if self.lowercase:
                 t = t.lower()
-            row: dict = {}
-            for g in char_wb_ngrams(t, lo, hi):
+            row = {}
+            for g, c in Counter(char_wb_ngrams(t, lo, hi)).items():
                 j = vocab.get(g)
                 if j is not None:
-                    row[j] = row.get(j, 0) + 1
+                    row[j] = c
             for j in sorted(row):
                 indices.append(j)
                 counts.append(row[j])
             indptr.append(len(indices))
-        idx = np.asarray(indices, dtype=np.int64)
-        data = np.asarray(counts, dtype=np.float32)
+        return self._weigh(np.asarray(indptr, dtype=np.int64), np.asarray(indices, dtype=np.int64),
+                           np.asarray(counts, dtype=np.float32), len(texts))
+
+    def _counts_vectorised(self, texts: list):
+        """``(indptr, indices, counts)`` of the n-gram counts of ``texts`` with numpy (n-grams of at most
+        :data:`_MAX_VECTOR_N` characters): every text becomes its words joined by single spaces between
+        spaces, texts are joined by NUL, and an n-gram is kept when it holds no NUL and no space inside it
+        (``char_wb`` pads each word with spaces and never crosses words). Each word pads itself on both sides,
+        so the 1-gram " " counts once more per word beyond the first."""
+        import numpy as np
+        lo, hi = self.ngram_range
+        codes_v, cols_v = self._vocab_codes()
+        parts, n_words = [], []
+        for t in texts:
+            if self.lowercase:
+                t = t.lower()
+            words = t.split()
+            n_words.append(len(words))
+            parts.append(" " + " ".join(words) + " " if words else "")
+        joined = "\0".join(parts)
+        c = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+        owner = np.zeros(len(c), dtype=np.int64)  # the text each character belongs to
+        bounds = np.cumsum([len(p) + 1 for p in parts])[:-1]
+        if len(bounds):
+            owner[bounds - 1] = 1  # the NUL separators
+            owner = np.cumsum(owner)
+        bad = (c == 0)
+        space = (c == 32)
+        keys, rows = [], []
+        base = np.uint64(_BASE)
+        for n in range(lo, hi + 1):
+            m = len(c) - n + 1
+            if m <= 0:
+                break
+            code = np.zeros(m, dtype=np.uint64)
+            ok = np.ones(m, dtype=bool)
+            for j in range(n):
+                code = code * base + c[j:j + m]
+                ok &= ~bad[j:j + m]
+                if 0 < j < n - 1:
+                    ok &= ~space[j:j + m]
+            code += np.uint64(n * _LEN_UNIT)
+            keys.append(code[ok])
+            rows.append(owner[:m][ok])
+        keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
+        rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        pos = np.searchsorted(codes_v, keys)
+        pos[pos >= len(codes_v)] = 0
+        hit = codes_v[pos] == keys
+        cols = cols_v[pos[hit]]
+        rows = rows[hit]
+        n_feat = np.int64(len(self.vocabulary))
+        pair, counts = np.unique(rows * n_feat + cols, return_counts=True)
+        r, k = pair // n_feat, pair % n_feat
+        counts = counts.astype(np.float32)
+        j_space = self.vocabulary.get(" ")
+        if j_space is not None and lo <= 1:
+            extra = np.maximum(np.asarray(n_words, dtype=np.float32) - 1, 0)
+            counts[k == j_space] += extra[r[k == j_space]]
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(r, minlength=len(texts)), out=indptr[1:])
+        return indptr, k.astype(np.int64), counts
+
+    def _vocab_codes(self):
+        """The vocabulary's n-grams as sorted integer codes (as :meth:`_counts_vectorised` computes them) and
+        their feature columns."""
+        import numpy as np
+        if getattr(self, "_codes", None) is None:
+            codes, cols = [], []
+            for g, j in self.vocabulary.items():
+                if not g or len(g) > _MAX_VECTOR_N:
+                    continue
+                v = 0
+                for ch in g:
+                    v = v * _BASE + ord(ch)
+                codes.append(v + len(g) * _LEN_UNIT)
+                cols.append(j)
+            codes = np.asarray(codes, dtype=np.uint64)
+            order = np.argsort(codes, kind="stable")
+            self._codes = (codes[order], np.asarray(cols, dtype=np.int64)[order])
+        return self._codes
+
+    def _weigh(self, ptr, idx, data, n_texts: int):
+        """tf-idf weights and l2 norms of the counts."""
+        import numpy as np
         if self.sublinear_tf:
             np.log(data, out=data)
             data += np.float32(1.0)
         data *= self.idf[idx]
-        ptr = np.asarray(indptr, dtype=np.int64)
         if self.norm == "l2" and len(data):
             lengths = np.diff(ptr)
             nz = lengths > 0
-            sq = np.zeros(len(texts), dtype=np.float64)
+            sq = np.zeros(n_texts, dtype=np.float64)
             sq[nz] = np.add.reduceat(data.astype(np.float64) ** 2, ptr[:-1][nz])
             norms = np.sqrt(sq)
             norms[norms == 0] = 1.0

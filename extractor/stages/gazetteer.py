@@ -136,9 +136,11 @@ def _index() -> tuple:
 
 
 @functools.lru_cache(maxsize=1)
-def _prefixes() -> frozenset:
-    """The first two characters of every name (all names have two or more)."""
+def _prefixes() -> Optional[frozenset]:
+    """The first two characters of every name (None if a name has only one: then every position is a start)."""
     names, _ = _index()
+    if any(len(n) < 2 for n in names):  # pragma: no cover - the gazetteer has no one-character names
+        return None
     return frozenset(n[:2] for n in names)
 
 
@@ -146,8 +148,6 @@ def _scan(text: str):
     """``(start, end)`` of division names in ``text``: leftmost first, the longest at each start, no overlaps."""
     names, lengths = _index()
     p2 = _prefixes()
-    if any(len(n) < 2 for n in names):  # pragma: no cover - the gazetteer has no one-character names
-        p2 = None
     # candidate starts in one comprehension (a set look-up per position), then the longest name at each
     cands = range(len(text)) if p2 is None else [i for i in range(len(text) - 1) if text[i:i + 2] in p2]
     nxt = 0

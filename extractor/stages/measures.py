@@ -54,6 +54,7 @@ _PAREN_TAIL = regex.compile(r"[（(][^（()）]*[)）]$")
 
 
 _OPEN, _CLOSE = "“《(（‘", "”》)）’"
+_HAN = regex.compile(r"\p{Han}")
 
 
 @functools.lru_cache(maxsize=8)
@@ -119,7 +120,10 @@ class _Finder:
 
     def in_title(self, a: int, b: int) -> bool:
         k = bisect.bisect_right(self.titles, (a, 1 << 60))
-        return any(ts <= a and b <= te + 1 for ts, te in self.titles[max(0, k - 1):k])
+        if not k:
+            return False
+        ts, te = self.titles[k - 1]
+        return ts <= a and b <= te + 1
 
     def add(self, a: int, b: int, type_: str, name: Optional[str]) -> None:
         while b > a and self.wt[b - 1] in " \t\r\n":
@@ -231,7 +235,7 @@ class _Finder:
             name = m.group(1).strip()
             if not (r["initiative_min"] <= len(name) <= r["initiative_max"]) or name in r["_never"]:
                 continue
-            if not regex.search(r"\p{Han}", name):
+            if not _HAN.search(name):
                 after_ok = bool(r["_init_after"].match(wt, m.end()))
                 if not after_ok:
                     continue  # “9.16”, “1+3” alone: a code or a number, not a programme

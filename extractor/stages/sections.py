@@ -492,6 +492,65 @@ class _WordCounts:
             return self.text.count(w, a, b)
         return max(0, bisect.bisect_left(ps, b - len(w) + 1) - bisect.bisect_left(ps, a))
 
+    def prepare(self, spans, words) -> None:
+        """Count ``words`` in every ``(a, b)`` of ``spans`` at once (numpy, two searches per word for all the
+        spans); :meth:`counts_in` then gives a span's nonzero counts."""
+        import numpy as np
+        spans = sorted(set(spans))
+        self.table = {sp: {} for sp in spans}
+        if not spans:
+            return
+        a = np.fromiter((sp[0] for sp in spans), dtype=np.int64, count=len(spans))
+        b = np.fromiter((sp[1] for sp in spans), dtype=np.int64, count=len(spans))
+        for w in set(words):
+            ps = self.pos.get(w)
+            if ps is None:  # a word that overlaps itself (or empty): counted directly
+                for sp in spans:
+                    c = self.text.count(w, sp[0], sp[1])
+                    if c:
+                        self.table[sp][w] = c
+                continue
+            if not ps:
+                continue
+            arr = np.asarray(ps, dtype=np.int64)
+            c = np.searchsorted(arr, b - len(w) + 1, "left") - np.searchsorted(arr, a, "left")
+            for k in np.flatnonzero(c > 0):
+                self.table[spans[k]][w] = int(c[k])
+
+    def counts_in(self, a: int, b: int) -> Optional[dict]:
+        """``{word: count}`` (nonzero only) in ``[a, b)`` if :meth:`prepare` counted that span, else None."""
+        return getattr(self, "table", {}).get((a, b))
+
+
+_BY_FIRST: dict = {}
+
+
+def _body_words_by_first() -> dict:
+    """The categories' body words by their first character (per rules object: tests may load others)."""
+    r = rules()
+    got = _BY_FIRST.get(id(r))
+    if got is None or got[0] is not r:
+        out: dict = {}
+        for _, _, _, bw in r.categories:
+            for w in bw:
+                out.setdefault(w[0] if w else "", set()).add(w)
+        _BY_FIRST.clear()
+        got = _BY_FIRST[id(r)] = (r, out)
+    return got[1]
+
+
+def _present(body: str) -> set:
+    """The body words that occur in ``body`` (one pass over its characters; the rest count 0)."""
+    first = _body_words_by_first()
+    found = set(first.get("", ()))  # an empty word occurs everywhere
+    for i, ch in enumerate(body):
+        ws = first.get(ch)
+        if ws:
+            for w in ws:
+                if w not in found and body.startswith(w, i):
+                    found.add(w)
+    return found
+
 
 def _category(title: str, body: str, span: Optional[tuple] = None) -> tuple[Optional[str], float]:
     """Best category by weighted keywords. Evidence from the body alone must grow with the body's length
@@ -499,6 +558,8 @@ def _category(title: str, body: str, span: Optional[tuple] = None) -> tuple[Opti
     ``span``: ``(counts, a, b)`` — the body is ``text[a:b]`` of a :class:`_WordCounts` (then ``body`` is unused)."""
     r = rules()
     best, best_score, total, best_title = None, 0.0, 0.0, False
+    present = None if span else _present(body)
+    ready = span[0].counts_in(span[1], span[2]) if span else None
     for cid, _name, tw, bw in r.categories:
         score = 0.0
         in_title = False
@@ -507,10 +568,14 @@ def _category(title: str, body: str, span: Optional[tuple] = None) -> tuple[Opti
                 score += r.cat_title_weight
                 in_title = True
         for w in bw:
-            if span:
+            if ready is not None:
+                c = ready.get(w)
+            elif span:
                 if w in span[0].absent:
                     continue
                 c = span[0].count(w, span[1], span[2])
+            elif w not in present:
+                continue
             else:
                 c = body.count(w)
             if c:
@@ -740,7 +805,10 @@ def _assign_parts(nodes, by_node, wt, ends, use_model, settings=None):
 
 
 def _assign_categories(nodes, by_node, wt, ends):
-    counts = _WordCounts(wt, [w for _, _, _, bw in rules().categories for w in bw])
+    words = [w for _, _, _, bw in rules().categories for w in bw]
+    counts = _WordCounts(wt, words)
+    counts.prepare([(nd.h.title_end, max(nd.h.title_end, ends[i])) for i, nd in enumerate(nodes) if nd.parent is not None],
+                   words)
     for i, nd in enumerate(nodes):
         sec = by_node[id(nd)]
         title = wt[nd.h.title_start:nd.h.title_end]

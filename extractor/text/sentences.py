@@ -84,11 +84,21 @@ def bounds(text: str, start: int, end: int, window: Optional[int] = None) -> Bou
                   start_of(text, start, CLAUSE, window), end_of(text, end, CLAUSE, window))
 
 
+@functools.lru_cache(maxsize=2)
+def _specials(clauses: bool) -> "regex.Pattern":
+    """The characters :func:`split` acts on (line breaks, brackets and quotes, sentence ends): it jumps from one
+    to the next instead of visiting every character."""
+    r = rules()
+    chars = {"\n"} | set(r["pairs"]) | set(r["pairs"].values()) | r["ends"] | (r["clause_ends"] if clauses else set())
+    return regex.compile("[" + regex.escape("".join(sorted(chars))) + "]")
+
+
 def split(text: str, clauses: bool = False) -> list[tuple[int, int]]:
     """``(start, end)`` spans of the sentences of ``text`` (whitespace trimmed, empty ones dropped)."""
     r = rules()
     ends = r["ends"] | (r["clause_ends"] if clauses else set())
     pairs, closers, max_quote = r["pairs"], r["closers"], int(r["max_quote"])
+    find = _specials(clauses).search
     out = []
     start = 0
     stack: list[tuple[str, int]] = []  # (expected closer, position)
@@ -103,6 +113,10 @@ def split(text: str, clauses: bool = False) -> list[tuple[int, int]]:
             out.append((a, b))
 
     while i < n:
+        m = find(text, i)
+        if m is None:
+            break
+        i = m.start()
         ch = text[i]
         if ch == "\n":
             stack.clear()
