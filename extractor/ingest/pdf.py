@@ -364,11 +364,15 @@ class _Fast:
     def __init__(self, raw):
         vp, ci, cd = ctypes.c_void_p, ctypes.c_int, ctypes.c_double
 
+        stdcall = getattr(ctypes, "_FUNCFLAG_STDCALL", 0)
+
         def proto(name, res, *args):
             fn = getattr(raw, name, None)
             if fn is None:
                 return None
-            return ctypes.CFUNCTYPE(res, *args)(ctypes.cast(fn, vp).value)
+            # the calling convention of pypdfium2's own prototype (stdcall on 32-bit Windows)
+            kind = ctypes.WINFUNCTYPE if stdcall and getattr(fn, "_flags_", 0) & stdcall else ctypes.CFUNCTYPE
+            return kind(res, *args)(ctypes.cast(fn, vp).value)
 
         self.count = proto("FPDFText_CountChars", ci, vp)
         self.text_object = proto("FPDFText_GetTextObject", vp, vp, ci)
