@@ -7,7 +7,8 @@ output folder per corpus size and worker count. Bare ``jieba.lcut`` over the sam
 yardstick. Goal (issue 15): 10,000 reports of ~16k characters on 2 cores at ≥ 17 reports/s, peak memory
 < 1 GB and flat in the corpus size (the peak of the parent and of the largest worker are printed per size).
 
-Each copy is stored as a document of its own (``dedup=False``; ``--dedup`` makes the copies duplicates of the
+The Parquet copies are written as ``extractor batch`` writes them (snapshots while running, the last one at the
+end; ``--no-parquet`` skips them). Each copy is stored as a document of its own (``dedup=False``; ``--dedup`` makes the copies duplicates of the
 first 83, which the store then records as sources only). Besides the wall-clock rates the CPU milliseconds per
 report of the parent (store writes) and of the workers (extraction) are printed with the load average: on a
 shared machine the wall rates fall with the load, the CPU costs much less.
@@ -52,6 +53,7 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, nargs="+", default=[2])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--jieba-docs", type=int, default=83, help="documents timed with bare jieba.lcut")
+    ap.add_argument("--no-parquet", action="store_true", help="skip the Parquet snapshots (on by default, as for users)")
     ap.add_argument("--dedup", action="store_true",
                     help="detect near-duplicates (the copies then become sources of the first 83 documents); by "
                          "default every copy is stored as a document of its own, as in a corpus of distinct reports")
@@ -90,8 +92,8 @@ def main(argv=None) -> int:
             for w in args.workers:
                 out = Path(tmp) / f"out-{w}"
                 t0 = os.times()
-                s = run_batch([corpus], out, workers=w, quiet=True, id_column="id", parquet=False,
-                              dedup=args.dedup)
+                s = run_batch([corpus], out, workers=w, quiet=True, id_column="id",
+                              parquet=not args.no_parquet, dedup=args.dedup)
                 t1 = os.times()
                 parent, child = peak_rss_mb()
                 n = s.done + s.duplicates

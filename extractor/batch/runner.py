@@ -26,7 +26,8 @@ DEFAULT_TIMEOUT = 300.0  # seconds per document
 DEFAULT_MEMORY_MB = 4096  # address-space limit per worker
 WATCHDOG_GRACE = 30.0  # seconds past the time limit before the parent replaces a stuck worker
 MAX_CRASHES = 2  # a document that kills its worker this often is an error row
-SNAPSHOT_SECONDS = 60.0  # a running batch refreshes its Parquet snapshot this often
+SNAPSHOT_SECONDS = 60.0  # a running batch refreshes its Parquet snapshot this often (at the most)
+SNAPSHOT_COST_RATIO = 10.0  # … and waits at least this many times as long as the last snapshot took
 
 
 @dataclass
@@ -430,14 +431,17 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
                     yield item
 
         provenance: dict = {}
-        last_snapshot = [time.monotonic()]
+        next_snapshot = [time.monotonic() + SNAPSHOT_SECONDS]
 
         def on_result(res: dict) -> None:
             try:
                 _write_result(res)
-                if parquet and time.monotonic() - last_snapshot[0] > SNAPSHOT_SECONDS:
+                if parquet and time.monotonic() > next_snapshot[0]:
+                    t_export = time.monotonic()
                     store.export_parquet()  # readers (query, compare) read this while the database is locked
-                    last_snapshot[0] = time.monotonic()
+                    took = time.monotonic() - t_export
+                    # a snapshot costs time in proportion to the store: never more than a tenth of the run
+                    next_snapshot[0] = time.monotonic() + max(SNAPSHOT_SECONDS, SNAPSHOT_COST_RATIO * took)
             except StoreFailed:
                 raise
             except Exception as exc:  # disk full, read-only, I/O error: stop, keep what was committed

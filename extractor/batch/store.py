@@ -42,6 +42,8 @@ SCHEMA_VERSION = 2
 #: a group commit writes the buffered documents when this many are waiting, or the oldest waited this long
 GROUP_DOCS = 64
 GROUP_SECONDS = 1.0
+#: DuckDB's memory for the batch writer (it keeps written pages cached up to this; the rest spills to disk)
+WRITER_MEMORY = "256MB"
 DB_NAME = "extractor.duckdb"
 COMMENTS = Path(__file__).resolve().parents[1] / "data" / "batch" / "columns.yaml"
 
@@ -134,7 +136,7 @@ class Store:
         except OSError as exc:  # a parent is a file, a read-only file system, no permission
             raise ExtractorError(self.dir, f"cannot create the output folder: {exc.strerror or exc}") from exc
         try:
-            self._con = duckdb.connect(str(self.path))
+            self._con = duckdb.connect(str(self.path), config={"memory_limit": WRITER_MEMORY})
             self._create()
         except duckdb.Error as exc:
             raise ExtractorError(self.path, database_problem(exc)) from exc
