@@ -106,6 +106,7 @@ def _join_deletions(text: str) -> list[tuple[int, int]]:
     ends_open = regex.compile(join["line_end_open"], regex.V1)
     starts_cont = regex.compile(join["next_start"], regex.V1)
     heading = _heading_start()
+    cell = join.get("cell_separator") or None
     out = []
     for m in regex.finditer(r"\n[ \t\u3000\r\n]*", text):
         s, e = m.start(), m.end()
@@ -120,6 +121,8 @@ def _join_deletions(text: str) -> list[tuple[int, int]]:
         nxt = text[e: nxt_end if nxt_end >= 0 else len(text)]
         if not starts_cont.match(nxt) or heading.match(nxt):
             continue
+        if cell and (cell in prev or cell in nxt):
+            continue  # a table row stands alone
         out.append((s, e))
     return out
 
