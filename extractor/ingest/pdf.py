@@ -62,7 +62,7 @@ def rules() -> dict:
 # characters and lines
 
 
-@dataclass
+@dataclass(slots=True)
 class Char:
     ch: str
     x0: float
@@ -136,7 +136,7 @@ def _finish(line: Line) -> Line:
         if prev is not None:
             gap = c.x0 - prev.x1
             size = max(prev.size, c.size, 1.0)
-            real = [x for x in pending if x.font is not _SOFT]
+            real = [x for x in pending if x.font is not _SOFT] if pending else pending
             if gap > 2.5 * size:
                 out.append("\t"); starts.append(prev.x1); ends.append(c.x0)
             elif real:
@@ -168,12 +168,12 @@ def _finish(line: Line) -> Line:
     line.space_after = trail < len(text) and " " in text[trail:]
     ink = [c for c in chars if not c.ch.isspace()]
     if ink:
-        line.x0 = min(c.x0 for c in ink)
-        line.x1 = max(c.x1 for c in ink)
-        line.top = min(c.top for c in ink)
-        line.bottom = max(c.bottom for c in ink)
-        line.size = statistics.median(c.size for c in ink)
-        line.bold = sum(1 for c in ink if _heading_font(c.font)) / len(ink)
+        line.x0 = min([c.x0 for c in ink])
+        line.x1 = max([c.x1 for c in ink])
+        line.top = min([c.top for c in ink])
+        line.bottom = max([c.bottom for c in ink])
+        line.size = statistics.median([c.size for c in ink])
+        line.bold = sum(k for name, k in Counter([c.font for c in ink]).items() if _heading_font(name)) / len(ink)
         line.bold_end = _heading_font(ink[-1].font)
         confs = [c.ocr for c in ink if c.ocr is not None]
         line.ocr = min(confs) if confs else None
@@ -183,34 +183,40 @@ def _finish(line: Line) -> Line:
 def _group_lines(chars: list, page: int) -> list:
     """Group characters (in content-stream order) into visual lines, top to bottom."""
     lines: list = []
-    cur: Optional[Line] = None
-    band = None
+    cur: Optional[list] = None  # the glyphs of the current line
+    top = bottom = 0.0  # its band
+    last = None  # its last glyph that is not a space
     for c in chars:
-        if c.ch in "\r\n":
+        ch = c.ch
+        if ch in "\r\n":
             continue
-        height = c.bottom - c.top
-        if c.ch.isspace() or height <= 0.01:
+        ctop, cbottom = c.top, c.bottom
+        height = cbottom - ctop
+        if ch.isspace() or height <= 0.01:
             if cur is not None:
-                cur.chars.append(c)
+                cur.append(c)
+                if not ch.isspace():
+                    last = c
             continue
-        mid = (c.top + c.bottom) / 2
-        new = cur is None
-        if not new:
-            top, bottom = band
-            if not (top - 0.15 * height <= mid <= bottom + 0.15 * height):
-                new = True
-            else:
-                last = next((x for x in reversed(cur.chars) if not x.ch.isspace()), None)
-                if last is not None and c.x0 < last.x0 - 2 * max(c.size, 1):
-                    new = True
-        if new:
-            cur = Line(chars=[c], page=page)
-            lines.append(cur)
-            band = (c.top, c.bottom)
+        if cur is None:
+            new = True
         else:
-            cur.chars.append(c)
-            band = (min(band[0], c.top), max(band[1], c.bottom)) if height < 2 * (band[1] - band[0]) else band
-    lines = [_finish(l) for l in lines]
+            mid = (ctop + cbottom) / 2
+            new = not (top - 0.15 * height <= mid <= bottom + 0.15 * height) or (
+                last is not None and c.x0 < last.x0 - 2 * (c.size if c.size > 1 else 1))
+        if new:
+            cur = [c]
+            lines.append(cur)
+            top, bottom = ctop, cbottom
+        else:
+            cur.append(c)
+            if height < 2 * (bottom - top):
+                if ctop < top:
+                    top = ctop
+                if cbottom > bottom:
+                    bottom = cbottom
+        last = c
+    lines = [_finish(Line(chars=l, page=page)) for l in lines]
     lines = [l for l in lines if l.text]
     lines.sort(key=lambda l: (round(l.top), l.x0))
     # merge fragments that share a row (cells of a table row, text written out of order)
@@ -323,26 +329,83 @@ _PX, _PY = ctypes.c_float(), ctypes.c_float()
 _PXR, _PYR = ctypes.byref(_PX), ctypes.byref(_PY)
 
 
-def _clip_boxes(obj, raw, height: float) -> Optional[list]:
-    """The boxes (x0, top, x1, bottom) of the clip paths of a page object (their intersection clips it).
-    A 4- or 5-segment path is taken as a rectangle from two opposite corners."""
-    cp = raw.FPDFPageObj_GetClipPath(obj)
+def _clip_box(obj: int, f, height: float) -> Optional[tuple]:
+    """The box (x0, top, x1, bottom) of the clip path of a page object. Clip paths nest (the page
+    area, then a table cell): the innermost one, written last, decides. A 4- or 5-segment path is
+    taken as a rectangle from two opposite corners. ``obj`` is the object's address, ``f`` the
+    :func:`_fast` calls."""
+    cp = f.clip_path(obj)
     if not cp:
         return None
-    get_seg, get_pt = raw.FPDFClipPath_GetPathSegment, raw.FPDFPathSegment_GetPoint
-    boxes = []
-    n = raw.FPDFClipPath_CountPaths(cp)
-    # clip paths nest (page area, then a table cell): the innermost one, written last, decides
-    for i in range(max(0, n - 1), n):
-        nseg = raw.FPDFClipPath_CountPathSegments(cp, i)
-        idx = (0, 2) if nseg in (4, 5) else range(nseg)
-        xs, ys = [], []
-        for k in idx:
-            get_pt(get_seg(cp, i, k), _PXR, _PYR)
-            xs.append(_PX.value); ys.append(_PY.value)
-        if xs:
-            boxes.append((min(xs), height - max(ys), max(xs), height - min(ys)))
-    return boxes or None
+    n = f.clip_count(cp)
+    if n <= 0:
+        return None
+    get_seg, get_pt = f.clip_segment, f.segment_point
+    i = n - 1
+    nseg = f.clip_segments(cp, i)
+    if nseg in (4, 5):  # a rectangle (the usual case)
+        get_pt(get_seg(cp, i, 0), _PXR, _PYR)
+        ax, ay = _PX.value, _PY.value
+        get_pt(get_seg(cp, i, 2), _PXR, _PYR)
+        bx, by = _PX.value, _PY.value
+        return (min(ax, bx), height - max(ay, by), max(ax, bx), height - min(ay, by))
+    xs, ys = [], []
+    for k in range(nseg):
+        get_pt(get_seg(cp, i, k), _PXR, _PYR)
+        xs.append(_PX.value); ys.append(_PY.value)
+    return (min(xs), height - max(ys), max(xs), height - min(ys)) if xs else None
+
+
+class _Fast:
+    """The pdfium calls made per glyph and per text object, as ctypes prototypes over the same
+    functions that take and return plain addresses (ints) instead of pypdfium2's typed pointers:
+    about half the cost of a call, and no pointer object per glyph."""
+
+    def __init__(self, raw):
+        vp, ci, cd = ctypes.c_void_p, ctypes.c_int, ctypes.c_double
+
+        stdcall = getattr(ctypes, "_FUNCFLAG_STDCALL", 0)
+
+        def proto(name, res, *args):
+            fn = getattr(raw, name, None)
+            if fn is None:
+                return None
+            # the calling convention of pypdfium2's own prototype (stdcall on 32-bit Windows)
+            kind = ctypes.WINFUNCTYPE if stdcall and getattr(fn, "_flags_", 0) & stdcall else ctypes.CFUNCTYPE
+            return kind(res, *args)(ctypes.cast(fn, vp).value)
+
+        self.count = proto("FPDFText_CountChars", ci, vp)
+        self.text_object = proto("FPDFText_GetTextObject", vp, vp, ci)
+        self.loose_box = proto("FPDFText_GetLooseCharBox", ci, vp, ci, vp)
+        self.origin = proto("FPDFText_GetCharOrigin", ci, vp, ci, vp, vp)
+        self.generated = proto("FPDFText_IsGenerated", ci, vp, ci)
+        self.unicode = proto("FPDFText_GetUnicode", ctypes.c_uint, vp, ci)
+        self.font_size = proto("FPDFText_GetFontSize", cd, vp, ci)
+        self.matrix = proto("FPDFText_GetMatrix", ci, vp, ci, vp)
+        self.font_info = proto("FPDFText_GetFontInfo", ctypes.c_ulong, vp, ci, vp, ctypes.c_ulong, vp)
+        self.font_weight = proto("FPDFText_GetFontWeight", ci, vp, ci)
+        self.render_mode = proto("FPDFTextObj_GetTextRenderMode", ci, vp)
+        self.fill_color = proto("FPDFPageObj_GetFillColor", ci, vp, vp, vp, vp, vp)
+        self.clip_path = proto("FPDFPageObj_GetClipPath", vp, vp)
+        self.clip_count = proto("FPDFClipPath_CountPaths", ci, vp)
+        self.clip_segments = proto("FPDFClipPath_CountPathSegments", ci, vp, ci)
+        self.clip_segment = proto("FPDFClipPath_GetPathSegment", vp, vp, ci, ci)
+        self.segment_point = proto("FPDFPathSegment_GetPoint", ci, vp, vp, vp)
+        self.count_objects = proto("FPDFPage_CountObjects", ci, vp)
+        self.page_object = proto("FPDFPage_GetObject", vp, vp, ci)
+        self.object_type = proto("FPDFPageObj_GetType", ci, vp)
+        # the font of a text object: its name, flags and weight are asked once per font, not per object
+        self.obj_font = proto("FPDFTextObj_GetFont", vp, vp)
+        self.font_name = proto("FPDFFont_GetBaseFontName", ctypes.c_size_t, vp, vp, ctypes.c_size_t)
+        self.font_flags = proto("FPDFFont_GetFlags", ci, vp)
+        self.font_weight_of = proto("FPDFFont_GetWeight", ci, vp)
+        self.by_font = None not in (self.obj_font, self.font_name, self.font_flags, self.font_weight_of)
+
+
+@functools.lru_cache(maxsize=1)
+def _fast() -> _Fast:
+    import pypdfium2.raw as raw
+    return _Fast(raw)
 
 
 def _form_has_image(form, raw, depth: int = 0) -> bool:
@@ -366,14 +429,22 @@ def _pdfium_pages(pdf, pages: Optional[set] = None) -> list:
     1 or several hundred and scale the matrix); a glyph is dropped when it is invisible (render mode
     3 or 7), lies outside the crop box or its clip path, is white, or is rotated (watermarks, stamps).
     A stroked-and-filled glyph (render mode 2, "fake bold") counts as bold.
+
+    This loop runs once per glyph (WPS writes a text object every one or two glyphs): the pdfium
+    calls go through :func:`_fast`, what is the same for a text object is computed once for it, and
+    the font's name and weight once per font.
     """
     import pypdfium2.raw as raw
+    f = _fast()
     buf = ctypes.create_string_buffer(256)
     flags = ctypes.c_int()
     rect = raw.FS_RECTF()
     mat = raw.FS_MATRIX()
     ox, oy = ctypes.c_double(), ctypes.c_double()
     cr, cg, cb, ca = (ctypes.c_uint() for _ in range(4))
+    rect_p, ox_p, oy_p, mat_p, flags_p = (ctypes.byref(x) for x in (rect, ox, oy, mat, flags))
+    color_p = tuple(ctypes.byref(x) for x in (cr, cg, cb, ca))
+    text_object, loose_box, origin, generated = f.text_object, f.loose_box, f.origin, f.generated
     out = []
     for i in range(len(pdf)):
         if pages is not None and i not in pages:
@@ -384,20 +455,21 @@ def _pdfium_pages(pdf, pages: Optional[set] = None) -> list:
             cx0, cy0, cx1, cy1 = page.get_cropbox()
         except Exception:  # noqa: BLE001 - a page without boxes: the page size
             cx0, cy0, cx1, cy1 = 0.0, 0.0, width, height
-        crop = (cx0 - 2, height - cy1 - 2, cx1 + 2, height - cy0 + 2)
+        crop0, crop1, crop2, crop3 = cx0 - 2, height - cy1 - 2, cx1 + 2, height - cy0 + 2
         tp = page.get_textpage()
-        n = raw.FPDFText_CountChars(tp.raw)
+        tpa = ctypes.cast(tp.raw, ctypes.c_void_p).value
+        n = f.count(tpa)
         chars, dropped = [], []
         ubuf = ctypes.create_string_buffer(2 * (n + 1))
         raw.FPDFText_GetText(tp.raw, 0, n, ctypes.cast(ubuf, ctypes.POINTER(ctypes.c_ushort)))
         units = ubuf.raw[:2 * n].decode("utf-16-le", "surrogatepass")
-        last_obj, font, size, hidden, clip = -1, "", 1.0, None, None
+        nu = len(units)
+        last_obj, fname, size, hidden, clip = -1, "", 1.0, None, None
         run, truncated = 0, False  # characters of the current text object
-        get_box, get_origin = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
-        rect_p, ox_p, oy_p = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
+        fonts: dict = {}  # font address → (name, bold by its flags or weight), for this page
         for k in range(n):
-            ch = units[k] if k < len(units) else "\0"
-            if ch in " \r\n\x02\ufffe" and raw.FPDFText_IsGenerated(tp.raw, k):
+            ch = units[k] if k < nu else "\0"
+            if ch in " \r\n\x02\ufffe" and generated(tpa, k):
                 # pdfium generates a space where glyphs stand apart, and turns some real space
                 # glyphs into generated ones: keep them as "soft" spaces (see _finish)
                 if ch == " " and chars:
@@ -406,53 +478,69 @@ def _pdfium_pages(pdf, pages: Optional[set] = None) -> list:
                 continue
             if ch == "\0" or "\ud800" <= ch <= "\udfff" or ch in "\ufffe\uffff":
                 if "\ud800" <= ch <= "\udbff":  # a surrogate pair: one character
-                    ch = chr(raw.FPDFText_GetUnicode(tp.raw, k))
+                    ch = chr(f.unicode(tpa, k))
                     if not ch.isprintable():
                         continue
                 else:
                     continue
-            obj_p = raw.FPDFText_GetTextObject(tp.raw, k)
-            obj = ctypes.cast(obj_p, ctypes.c_void_p).value
-            run = run + 1 if obj == last_obj else 1
-            if run >= PDFIUM_OBJECT_CHARS:
-                truncated = True
+            obj = text_object(tpa, k)
+            if obj == last_obj:
+                run += 1
+                if run >= PDFIUM_OBJECT_CHARS:
+                    truncated = True
+            else:
+                run = 1
             if obj != last_obj or obj is None:
                 # everything that is the same for the glyphs of one text object, computed once
                 last_obj = obj
-                raw.FPDFText_GetFontInfo(tp.raw, k, buf, 256, ctypes.byref(flags))
-                font = buf.value.decode("utf-8", "replace")
-                nominal = raw.FPDFText_GetFontSize(tp.raw, k)
-                raw.FPDFText_GetMatrix(tp.raw, k, ctypes.byref(mat))
+                font = f.obj_font(obj) if obj and f.by_font else None
+                if font:
+                    known = fonts.get(font)
+                    if known is None:
+                        need = f.font_name(font, buf, 256)
+                        name = buf.value.decode("utf-8", "replace") if 0 < need <= 256 else ""
+                        known = fonts[font] = (name, bool((f.font_flags(font) >> 18) & 1)
+                                               or f.font_weight_of(font) >= 600)
+                    font_name, bold_font = known
+                else:
+                    f.font_info(tpa, k, buf, 256, flags_p)
+                    font_name = buf.value.decode("utf-8", "replace")
+                    bold_font = bool((flags.value >> 18) & 1) or f.font_weight(tpa, k) >= 600
+                nominal = f.font_size(tpa, k)
+                f.matrix(tpa, k, mat_p)
                 scale = abs(mat.a * mat.d - mat.b * mat.c) ** 0.5
                 size = nominal * scale if nominal and scale else 0.0
                 rotated = abs(mat.b) > 0.02 * abs(mat.a) or abs(mat.c) > 0.02 * abs(mat.d) or mat.a < 0
                 hidden, clip, bold_obj = ("rotated" if rotated else None), None, False
                 if obj:
-                    mode = raw.FPDFTextObj_GetTextRenderMode(obj_p)
+                    mode = f.render_mode(obj)
                     if mode in (3, 7):  # FPDF_TEXTRENDERMODE_INVISIBLE / CLIP
                         hidden = "invisible"
                     bold_obj = mode in (1, 2, 5, 6)  # stroked glyphs: fake bold
-                    clip = _clip_boxes(obj_p, raw, height)
-                    if raw.FPDFPageObj_GetFillColor(obj_p, ctypes.byref(cr), ctypes.byref(cg), ctypes.byref(cb),
-                                                    ctypes.byref(ca)):
-                        if (mode in (0, 4) and min(cr.value, cg.value, cb.value) >= 250) or ca.value == 0:
+                    box = _clip_box(obj, f, height)
+                    if box is not None:  # with a point's tolerance
+                        clip = (box[0] - 1, box[1] - 1, box[2] + 1, box[3] + 1)
+                    if f.fill_color(obj, *color_p):
+                        if (mode in (0, 4) and cr.value >= 250 and cg.value >= 250 and cb.value >= 250) \
+                                or ca.value == 0:
                             hidden = hidden or "white"
-                if (flags.value >> 18) & 1 or raw.FPDFText_GetFontWeight(tp.raw, k) >= 600:
+                if bold_font:
                     bold_obj = True  # ForceBold flag / a bold weight
-                fname = font + ("\0bold" if bold_obj else "")
+                fname = font_name + ("\0bold" if bold_obj else "")
             # x from the loose box (the glyph's advance), y from the baseline: every glyph of a line
             # then shares one band, whatever its ink (quotes, 一, dots)
-            get_box(tp.raw, k, rect_p)
-            get_origin(tp.raw, k, ox_p, oy_p)
+            loose_box(tpa, k, rect_p)
+            origin(tpa, k, ox_p, oy_p)
             sz = size if size > 0.1 else ((rect.top - rect.bottom) or 1.0)
             base = height - oy.value
-            c = Char(ch, rect.left, rect.right, base - 0.88 * sz, base + 0.12 * sz, sz, fname, None, obj or 0)
+            x0, x1 = rect.left, rect.right
+            c = Char(ch, x0, x1, base - 0.88 * sz, base + 0.12 * sz, sz, fname, None, obj or 0)
             reason = hidden
             if reason is None:
-                mx, my = (c.x0 + c.x1) / 2, base - 0.3 * sz
-                if not (crop[0] <= mx <= crop[2] and crop[1] <= my <= crop[3]):
+                mx, my = (x0 + x1) / 2, base - 0.3 * sz
+                if not (crop0 <= mx <= crop2 and crop1 <= my <= crop3):
                     reason = "clipped"
-                elif clip and not all(b[0] - 1 <= mx <= b[2] + 1 and b[1] - 1 <= my <= b[3] + 1 for b in clip):
+                elif clip is not None and not (clip[0] <= mx <= clip[2] and clip[1] <= my <= clip[3]):
                     reason = "clipped"
             if reason is None:
                 chars.append(c)
@@ -461,16 +549,21 @@ def _pdfium_pages(pdf, pages: Optional[set] = None) -> list:
         rp = RawPage(i, width, height, chars, dropped=dropped, truncated=truncated)
         area = 0.0
         L, B, R, T = (ctypes.c_float() for _ in range(4))
-        for oi in range(raw.FPDFPage_CountObjects(page.raw)):
-            o = raw.FPDFPage_GetObject(page.raw, oi)
-            kind = raw.FPDFPageObj_GetType(o)
-            if kind == raw.FPDF_PAGEOBJ_PATH:
+        pa = ctypes.cast(page.raw, ctypes.c_void_p).value
+        path_kind, image_kind, form_kind = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM
+        for oi in range(f.count_objects(pa)):
+            oa = f.page_object(pa, oi)
+            kind = f.object_type(oa)
+            if kind not in (path_kind, image_kind, form_kind):
+                continue  # text objects (most of them) were read above
+            o = ctypes.cast(oa, raw.FPDF_PAGEOBJECT)
+            if kind == path_kind:
                 _path_rules(o, raw, height, rp.rules)
-            elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+            elif kind == image_kind:
                 rp.has_images = True
                 if raw.FPDFPageObj_GetBounds(o, ctypes.byref(L), ctypes.byref(B), ctypes.byref(R), ctypes.byref(T)):
                     area += max(0.0, R.value - L.value) * max(0.0, T.value - B.value)
-            elif kind == raw.FPDF_PAGEOBJ_FORM:  # an image inside a form XObject (reportlab, scanners)
+            elif kind == form_kind:  # an image inside a form XObject (reportlab, scanners)
                 if _form_has_image(o, raw) and raw.FPDFPageObj_GetBounds(o, ctypes.byref(L), ctypes.byref(B),
                                                                          ctypes.byref(R), ctypes.byref(T)):
                     rp.has_images = True
@@ -677,13 +770,17 @@ def _grids_from(rules_: list, page: int) -> list:
         if len(ys) < 2 or len(xs) < 2:
             continue
 
-        def v_at(x, y0, y1):  # a vertical rule at x covering the middle of (y0, y1)
-            mid = (y0 + y1) / 2
-            return any(abs(vx - x) <= 2.0 and vt - 1 <= mid <= vb + 1 for vx, vt, vb in V)
+        # the rules along each grid line (within 2 points of it), once
+        v_near = [[(vt, vb) for vx, vt, vb in V if abs(vx - x) <= 2.0] for x in xs]
+        h_near = [[(hx0, hx1) for hy, hx0, hx1 in H if abs(hy - y) <= 2.0] for y in ys]
 
-        def h_at(y, x0, x1):
+        def v_at(j, y0, y1):  # a vertical rule on grid line xs[j] covering the middle of (y0, y1)
+            mid = (y0 + y1) / 2
+            return any(vt - 1 <= mid <= vb + 1 for vt, vb in v_near[j])
+
+        def h_at(i, x0, x1):
             mid = (x0 + x1) / 2
-            return any(abs(hy - y) <= 2.0 and hx0 - 1 <= mid <= hx1 + 1 for hy, hx0, hx1 in H)
+            return any(hx0 - 1 <= mid <= hx1 + 1 for hx0, hx1 in h_near[i])
 
         nr, nc = len(ys) - 1, len(xs) - 1
         taken = [[False] * nc for _ in range(nr)]
@@ -693,10 +790,10 @@ def _grids_from(rules_: list, page: int) -> list:
                 if taken[r][c]:
                     continue
                 cs = 1
-                while c + cs < nc and not v_at(xs[c + cs], ys[r], ys[r + 1]) and not taken[r][c + cs]:
+                while c + cs < nc and not v_at(c + cs, ys[r], ys[r + 1]) and not taken[r][c + cs]:
                     cs += 1
                 rs = 1
-                while r + rs < nr and not any(h_at(ys[r + rs], xs[k], xs[k + 1]) for k in range(c, c + cs)):
+                while r + rs < nr and not any(h_at(r + rs, xs[k], xs[k + 1]) for k in range(c, c + cs)):
                     rs += 1
                 for rr in range(r, r + rs):
                     for cc in range(c, c + cs):
@@ -960,7 +1057,7 @@ def _classify(pages: list, g: Geometry) -> Optional[list]:
         l.role, l.level = "title", 0
     for lines in pages:
         for l in lines:
-            if l.role != "body":
+            if l.role != "body" or "\t" in l.text:  # cells set apart on one line (编制部门：…  单位：元) are no heading
                 continue
             larger = l.size >= g.size + 1.5
             bold = l.bold >= 0.6 and l.bold_end  # a bold run-in head followed by body text is body

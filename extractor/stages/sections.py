@@ -87,6 +87,8 @@ class _Rules:
     cat_body_chars: int = 300
     definition: Optional["regex.Pattern"] = None  # a glossary entry after a number (术语：指…)
     amount_end: Optional["regex.Pattern"] = None  # a list item of figures (…1672.67万元), not a heading
+    list_parent: Optional["regex.Pattern"] = None  # a heading whose numbered items are list entries (主要职能)
+    list_lead: Optional["regex.Pattern"] = None  # a line introducing a list of entries (…主要职责是：)
 
 
 def _load_yaml(name: str) -> dict:
@@ -122,6 +124,8 @@ def rules() -> _Rules:
         cat_body_chars=int(c.get("body_chars_per_point", 300)),
         definition=regex.compile(h["definition"], regex.V1) if h.get("definition") else None,
         amount_end=regex.compile(h["amount_end"], regex.V1) if h.get("amount_end") else None,
+        list_parent=regex.compile(h["lists"]["parent"], regex.V1) if (h.get("lists") or {}).get("parent") else None,
+        list_lead=regex.compile(h["lists"]["lead"], regex.V1) if (h.get("lists") or {}).get("lead") else None,
     )
 
 
@@ -402,6 +406,61 @@ def build_tree(heads: list[Heading]) -> list[_Node]:
     return nodes
 
 
+def _prev_line(text: str, pos: int) -> str:
+    """The last non-blank line before the line holding ``pos``."""
+    e = text.rfind("\n", 0, pos)
+    while e > 0:
+        s = text.rfind("\n", 0, e) + 1
+        if text[s:e].strip():
+            return text[s:e].strip()
+        e = s - 1
+    return ""
+
+
+def list_entries(nodes: list, text: str) -> set:
+    """``id()`` of the headings that are entries of a list in the body, not subsections, with what is nested
+    under them:
+
+    * the numbered items under a heading that names a list (主要职能, 机构设置, 名词解释: ``lists.parent`` in
+      ``data/sections/headings.yaml``), or after a line that introduces them as one (…主要职责是：);
+    * run-in items (一是…二是… inside a paragraph) standing where the report numbers its subsections
+      elsewhere: a heading whose siblings of its style have numbered subsections (（一）…) and whose own
+      children are only run-in items holds an enumeration in its prose, not a second level.
+    """
+    r = rules()
+    drop: set = set()
+
+    def subtree(nd) -> None:
+        drop.add(id(nd.h))
+        for c in nd.children:
+            subtree(c)
+
+    siblings: dict = {}
+    for nd in nodes:
+        siblings.setdefault(id(nd.parent) if nd.parent else None, []).append(nd)
+    for nd in nodes:
+        h = nd.h
+        if id(h) in drop:
+            continue
+        if r.list_parent is not None and nd.children and r.list_parent.search(text[h.title_start:h.title_end]):
+            for c in nd.children:
+                if c.h.num is not None:
+                    subtree(c)
+            continue
+        if r.list_lead is not None and h.num == 1 and not h.inline and r.list_lead.search(_prev_line(text, h.start)):
+            for c in siblings[id(nd.parent) if nd.parent else None]:
+                if c.h.start >= h.start and c.h.style == h.style:
+                    subtree(c)
+    structured = {nd.h.style for nd in nodes
+                  if not nd.h.inline and any(not c.h.inline and c.h.num is not None for c in nd.children)}
+    for nd in nodes:
+        if nd.h.num is not None and not nd.h.inline and nd.h.style in structured and nd.children \
+                and all(c.h.inline for c in nd.children):
+            for c in nd.children:
+                subtree(c)
+    return drop
+
+
 # ---------------------------------------------------------------- parts and categories
 
 class _WordCounts:
@@ -607,6 +666,12 @@ def find_sections(doc, use_model: bool = True, settings=None) -> list[Section]:
     if not heads:
         return []
     nodes = build_tree(heads)
+    entries = list_entries(nodes, wt)
+    if entries:
+        heads = [h for h in heads if id(h) not in entries]
+        if not heads:
+            return []
+        nodes = build_tree(heads)
     n = len(nodes)
     # body ends (working offsets): the next heading that is not a descendant, or the paragraph end
     ends = [len(wt)] * n

@@ -133,6 +133,7 @@ def _join_deletions(text: str) -> list[tuple[int, int]]:
     max_heading = int(join["max_heading_length"])
     ends_open, starts_cont = _join_patterns()
     heading = _heading_start()
+    cell = join.get("cell_separator") or None
     out = []
     for m in _LINE_BREAK.finditer(text):
         s, e = m.start(), m.end()
@@ -147,6 +148,8 @@ def _join_deletions(text: str) -> list[tuple[int, int]]:
         nxt = text[e: nxt_end if nxt_end >= 0 else len(text)]
         if not starts_cont.match(nxt) or heading.match(nxt):
             continue
+        if cell and (cell in prev or cell in nxt):
+            continue  # a table row stands alone
         out.append((s, e))
     return out
 
