@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -246,11 +247,42 @@ def _ranges(runs: list) -> str:
     return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in runs)
 
 
+#: translations of :func:`_exact` computed once for the installed ``regex``, Unicode and Python versions and
+#: shipped (``tools/build_re_classes.py`` writes it; a test recomputes every entry). With other versions the
+#: classes are computed at load, as without the file.
+RE_CLASSES = DATA / "re_classes.json"
+
+
+def re_class_versions() -> dict:
+    """What the translations depend on: ``regex``'s tables and ``re``'s (Python's Unicode data)."""
+    import sys
+    import unicodedata
+    return {"regex": regex.__version__, "unicode": unicodedata.unidata_version,
+            "python": "%d.%d" % sys.version_info[:2]}
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_classes() -> dict:
+    try:
+        got = json.loads(RE_CLASSES.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return got.get("classes") or {} if got.get("versions") == re_class_versions() else {}
+
+
 @functools.lru_cache(maxsize=None)
 def _exact(cls: str) -> str:
     """``re`` source for one character that matches exactly where the ``regex`` (V1) class or escape ``cls``
     matches: ``re``'s own reading of it (fast) corrected by the characters the two modules' tables read
     differently (newer digits, U+001C–U+001F, marks …), or the explicit class when ``re`` cannot read it."""
+    shipped = _shipped_classes().get(cls)
+    if shipped is not None:
+        return shipped
+    return _compute_exact(cls)
+
+
+def _compute_exact(cls: str) -> str:
+    """:func:`_exact` from the tables themselves."""
     uni = _universe()
     want = _runs(regex.compile(f"(?:{cls})+", regex.V1), uni)
     try:
