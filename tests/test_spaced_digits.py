@@ -34,7 +34,5 @@ def test_cells_and_captions_are_not_joined(text, forbidden):
     assert forbidden not in [v for _, v, _, _ in _got(text)]
 
 
-@pytest.mark.xfail(strict=True, reason="a single digit after 'digit + space' is still read alone (a fragment: "
-                                      "better absent than wrong)")
 def test_the_last_digit_of_a_run_after_a_space_is_not_a_number():
     assert 5.0 not in [v for _, v, _, _ in _got("共有 3 5 个")]

@@ -613,6 +613,19 @@ def _value(s: str, t: _Tables) -> tuple:
     return parse_numeral(s), None
 
 
+def _higher_place(n1: str, mult: str, t: _Tables) -> Optional[tuple]:
+    """``(head, tail)`` values when the numeral before the multiplier ``mult`` holds a higher place than it
+    (一亿一千 before 万: 一亿 and 一千), else None."""
+    if mult != "万" or "亿" not in n1 or n1.endswith("亿"):
+        return None
+    k = n1.rindex("亿")
+    head, _ = _value(n1[:k + 1], t)
+    tail, tmax = _value(n1[k + 1:], t)
+    if head is None or tail is None or tmax is not None:
+        return None
+    return head, tail
+
+
 def _split_multiplier(s: str, t: _Tables) -> tuple:
     """A Chinese numeral's trailing big units (一百五十万 → 一百五十, 10^4), for a range whose multiplier
     belongs to both bounds."""
@@ -633,6 +646,15 @@ def _merged_unit(w: str, us: int, ue: int) -> bool:
     from extractor.text.segment import tokenize
     toks = tokenize(w[us:min(len(w), us + 8)])
     return bool(toks) and toks[0][2] > ue - us
+
+
+_DIGIT_WORDS = frozenset("一二三四五六七八九两壹贰叁肆伍陆柒捌玖")
+
+
+def _spelled_count(n1: str) -> bool:
+    """A Chinese numeral with 万 or 亿 and no unit is a count when a digit word leads a place in it
+    (四千二百多万, 三千万): 千万, 亿万, 百万, 十万 alone are words (千万不能, 亿万人民, 十万火急)."""
+    return len(n1) >= 3 and n1[0] in _DIGIT_WORDS and any(c in "千百十万亿" for c in n1[1:-1])
 
 
 def _candidates(w: str, t: _Tables) -> list[_Found]:
@@ -658,6 +680,8 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
         changed = False
         if n1 is not None:
             num_start = m.start("neg") if g[I_NEG] else m.start("n1")
+            if num_start >= 2 and w[num_start - 1] == " " and "0" <= w[num_start - 2] <= "9":
+                continue  # the end of a spaced run of digits the working copy did not join (共有 3 5 个): no number
             if neg and unit_text not in _PERCENT_UNITS:
                 continue  # a minus sign only before a rate or a change: 增长-2.3%
             scale = None
@@ -671,8 +695,8 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
                 if pb:  # a per-unit: 部/百人, 人/万人, 立方米/秒
                     canon, kind = f"{canon}/{g[I_PS] or g[I_PS2] or ''}{pb}", "amount"
                     unit_text = (w[m.start("unit"):m.end("pb")] if g[I_PB] else w[m.start("unit2"):m.end("pb2")])
-            elif (g[I_MULT] or "万" in n1 or "亿" in n1) and (n1[0].isdigit() or g[I_CUR]):
-                canon, kind = "", "count"
+            elif (g[I_MULT] or "万" in n1 or "亿" in n1) and (n1[0].isdigit() or g[I_CUR] or _spelled_count(n1 + (g[I_MULT] or ""))):
+                canon, kind = "", "count"  # 505万下岗失业人员, 四千二百多万城镇劳动力 (not 千万, 亿万, 十万火急)
             elif g[I_CUR]:
                 canon, kind = "", "amount"
             else:
@@ -772,7 +796,10 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
             value = -value
             if vmax is not None:
                 vmax = -vmax
-        if g[I_MULT]:
+        split = _higher_place(n1, g[I_MULT], t) if g[I_MULT] and n1 and vmax is None else None
+        if split is not None:  # 一亿一千多万: 万 multiplies what follows 亿, not the whole
+            value = (split[0] + split[1] * t.mults[g[I_MULT]]) * (-1 if neg else 1)
+        elif g[I_MULT]:
             factor = t.mults[g[I_MULT]]
             value *= factor
             if vmax is not None:
