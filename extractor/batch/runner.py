@@ -26,6 +26,7 @@ DEFAULT_TIMEOUT = 300.0  # seconds per document
 DEFAULT_MEMORY_MB = 4096  # address-space limit per worker
 WATCHDOG_GRACE = 30.0  # seconds past the time limit before the parent replaces a stuck worker
 MAX_CRASHES = 2  # a document that kills its worker this often is an error row
+IN_FLIGHT = 4  # documents given to the pool per worker (one running, the rest queued)
 SNAPSHOT_SECONDS = 60.0  # a running batch refreshes its Parquet snapshot this often (at the most)
 SNAPSHOT_COST_RATIO = 10.0  # … and waits at least this many times as long as the last snapshot took
 
@@ -221,13 +222,13 @@ def _run_processes(items: Iterable, workers: int, timeout: Optional[float], memo
     try:
         pool = new_pool()
         while True:
-            while len(inflight) < 2 * workers:  # one queued behind each running: no worker waits for the parent
-                nxt = take()
+            while len(inflight) < IN_FLIGHT * workers:  # queued behind each running one: while the parent
+                nxt = take()                                  # commits a group, no worker waits for work
                 if nxt is None:
                     break
                 item, crashes = nxt
-                # the watchdog's clock: a queued item may first wait for the one before it on its worker
-                limit = (timeout or 0) * (2 if len(inflight) >= workers else 1)
+                # the watchdog's clock: a queued item may first wait for those queued before it
+                limit = (timeout or 0) * (1 + len(inflight) // workers)
                 inflight[pool.submit(process, item, timeout, settings)] = (item, crashes, time.monotonic() + limit)
             if not inflight:
                 break

@@ -44,6 +44,8 @@ GROUP_DOCS = 64
 GROUP_SECONDS = 1.0
 #: DuckDB's memory for the batch writer (it keeps written pages cached up to this; the rest spills to disk)
 WRITER_MEMORY = "256MB"
+#: rows per Arrow batch of the Parquet export, where a row is large (a whole text): memory stays bounded
+EXPORT_BATCH_ROWS = {"texts": 256, "documents": 4096}
 DB_NAME = "extractor.duckdb"
 COMMENTS = Path(__file__).resolve().parents[1] / "data" / "batch" / "columns.yaml"
 
@@ -501,7 +503,8 @@ class Store:
             final = pq / f"{table}.parquet"
             tmp = pq / f".{table}.parquet.tmp"
             rel = cur.sql(f"SELECT * FROM {table}")  # in the order written (sorting costs 3x the export)
-            reader = rel.to_arrow_reader(65536) if hasattr(rel, "to_arrow_reader") else rel.fetch_arrow_reader(65536)
+            rows = EXPORT_BATCH_ROWS.get(table, 65536)
+            reader = rel.to_arrow_reader(rows) if hasattr(rel, "to_arrow_reader") else rel.fetch_arrow_reader(rows)
             try:
                 with papq.ParquetWriter(str(tmp), reader.schema) as writer:
                     for batch in reader:
