@@ -296,3 +296,33 @@ def test_run_takes_the_export_format_from_the_output_name(tmp_path, monkeypatch,
     assert main(["run", "in", "--out", "o2", "--export", "t.dta", "-q"]) == 0
     dta = pd.read_stata(tmp_path / "t.dta")
     assert len(dta) == len(df) and {"start", "end_"} <= set(dta.columns)
+
+
+def test_a_document_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
+    """Four documents in flight per worker: when one kills its worker, the others in flight are run again and
+    stored; only the killer becomes an error row (it is retried alone, so it is known)."""
+    import os
+
+    from extractor import pipeline
+    from extractor.batch import run_batch
+    from extractor.batch.store import Store
+
+    real = pipeline.run
+
+    def run(doc, settings=None):
+        if "致命" in doc.text:
+            os._exit(3)  # what a segfault in a native library looks like to the parent
+        return real(doc, settings)
+
+    monkeypatch.setattr(pipeline, "run", run)  # the workers are forked: they inherit it
+    d = tmp_path / "in"
+    d.mkdir()
+    for i in range(7):
+        (d / f"r{i}.txt").write_text(f"测试{i}区2023年法治政府建设情况报告\n全年办理行政复议案件{10 + i}件，调解纠纷{200 + i}件。\n",
+                                     encoding="utf-8")
+    (d / "r3.txt").write_text("测试区报告\n这一份致命的报告会让进程退出。\n", encoding="utf-8")
+    s = run_batch([d], tmp_path / "out", workers=2, quiet=True, parquet=False)
+    assert (s.done, s.failed) == (6, 1), s.errors
+    assert s.errors[0]["error_class"] == "WorkerDied" and s.errors[0]["path"].endswith("r3.txt")
+    with Store(tmp_path / "out", read_only=True) as st:
+        assert st.count("documents") == 6

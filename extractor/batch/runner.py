@@ -223,10 +223,15 @@ def _run_processes(items: Iterable, workers: int, timeout: Optional[float], memo
         pool = new_pool()
         while True:
             while len(inflight) < IN_FLIGHT * workers:  # queued behind each running one: while the parent
-                nxt = take()                                  # commits a group, no worker waits for work
+                if any(c for _, c, _ in inflight.values()):  # commits a group, no worker waits for work
+                    break  # a suspect runs alone: if the pool breaks again, it is the one that broke it
+                nxt = take()
                 if nxt is None:
                     break
                 item, crashes = nxt
+                if crashes and inflight:  # in flight when a worker died: wait for the pool to be empty
+                    pending.appendleft(nxt)
+                    break
                 # the watchdog's clock: a queued item may first wait for those queued before it
                 limit = (timeout or 0) * (1 + len(inflight) // workers)
                 inflight[pool.submit(process, item, timeout, settings)] = (item, crashes, time.monotonic() + limit)
