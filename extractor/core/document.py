@@ -64,6 +64,28 @@ class SourceTable:
         return max((c.col + c.colspan for c in self.cells), default=0)
 
 
+def grid_lines(grid, pos: int) -> tuple[list[str], list[SourceCell]]:
+    """A reader's grid of ``(row, col, rowspan, colspan, text)`` (a merged cell once, at its top-left) laid out
+    as text from offset ``pos``: one line per row, its cells separated by a tab; and the cells with their
+    offsets. The lines are joined with line breaks after one another."""
+    by_row: dict = {}
+    for r, c, rs, cs, text in grid:
+        by_row.setdefault(r, []).append((c, rs, cs, text))
+    lines, cells, p = [], [], pos
+    for r in sorted(by_row):
+        parts, q = [], p
+        for i, (c, rs, cs, text) in enumerate(sorted(by_row[r])):
+            if i:
+                q += 1  # the tab
+            cells.append(SourceCell(row=r, col=c, start=q, end=q + len(text), rowspan=rs, colspan=cs))
+            parts.append(text)
+            q += len(text)
+        line = "\t".join(parts)
+        lines.append(line)
+        p += len(line) + 1
+    return lines, cells
+
+
 @dataclass
 class Document:
     """One report as text.

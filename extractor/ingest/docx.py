@@ -16,7 +16,7 @@ import zipfile
 from typing import Optional
 
 from extractor.core import errors
-from extractor.core.document import Document, Heading, SourceCell, SourceTable
+from extractor.core.document import Document, Heading, SourceTable, grid_lines
 
 _HEADING_STYLE = re.compile(r"^(?:heading|标题|titre|überschrift)\s*(\d)$", re.I)
 _TITLE_STYLE = re.compile(r"^(?:title|标题|文档标题|主标题)$", re.I)
@@ -232,23 +232,8 @@ def _table_grid(table) -> list:
 def _table_rows(table, pos: int):
     """The table's rows as lines (cells separated by a tab, a merged cell written once at its top-left) and
     its :class:`SourceTable` with offsets from ``pos``."""
-    grid = _table_grid(table)
-    by_row: dict = {}
-    for r, c, rs, cs, text in grid:
-        by_row.setdefault(r, []).append((c, rs, cs, text))
-    lines, cells = [], []
-    p = pos
-    for r in sorted(by_row):
-        parts, q = [], p
-        for i, (c, rs, cs, text) in enumerate(sorted(by_row[r])):
-            if i:
-                q += 1  # the tab
-            cells.append(SourceCell(row=r, col=c, start=q, end=q + len(text), rowspan=rs, colspan=cs))
-            parts.append(text)
-            q += len(text)
-        line = "\t".join(parts)
-        lines.append(line)
-        p += len(line) + 1
+    lines, cells = grid_lines(_table_grid(table), pos)
+    p = pos + sum(len(line) + 1 for line in lines)
     st = SourceTable(start=pos, end=max(pos, p - 1), cells=cells, source="docx") if cells else None
     return lines, st
 

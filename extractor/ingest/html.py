@@ -141,7 +141,7 @@ def _html_tables(html: str) -> tuple[str, list]:
 def _place_tables(lines: list, grids: list) -> tuple[Optional[str], list]:
     """The text with each marker line replaced by its table (rows as lines, cells separated by tabs) and
     the tables as SourceTables; None when a marker went missing (the page is read without grids)."""
-    from extractor.core.document import SourceCell, SourceTable
+    from extractor.core.document import SourceTable, grid_lines
     out, tables, pos = [], [], 0
     found = 0
     for line in lines:
@@ -152,23 +152,11 @@ def _place_tables(lines: list, grids: list) -> tuple[Optional[str], list]:
             out.append(line)
             pos += len(line) + 1
             continue
-        grid = grids[int(m.group(1))]
         found += 1
-        by_row: dict = {}
-        for r, c, rs, cs, text in grid:
-            by_row.setdefault(r, []).append((c, rs, cs, text))
-        start, cells = pos, []
-        for r in sorted(by_row):
-            parts, q = [], pos
-            for i, (c, rs, cs, text) in enumerate(sorted(by_row[r])):
-                if i:
-                    q += 1
-                cells.append(SourceCell(row=r, col=c, start=q, end=q + len(text), rowspan=rs, colspan=cs))
-                parts.append(text)
-                q += len(text)
-            row_line = "\t".join(parts)
-            out.append(row_line)
-            pos += len(row_line) + 1
+        start = pos
+        rows, cells = grid_lines(grids[int(m.group(1))], pos)
+        out.extend(rows)
+        pos += sum(len(row) + 1 for row in rows)
         tables.append(SourceTable(start=start, end=pos - 1, cells=cells, source="html"))
     if found != len(grids):
         return None, []

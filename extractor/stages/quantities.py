@@ -38,6 +38,7 @@ from extractor.text import numerals as _numerals
 from extractor.text import sentences as bounds
 from extractor.text.normalize import Working, normalize
 from extractor.text.numerals import approx_range, parse as parse_numeral, parse_chinese  # noqa: F401
+from extractor.text.units import unit_table
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "quantities"
 
@@ -383,13 +384,7 @@ def tables() -> _Tables:
     pe = _load("periods.yaml")
     su = _load("subject.yaml")
 
-    units: dict = {}
-    for kind in ("count", "amount", "rate", "change"):
-        for surface, canon in (u.get(kind) or {}).items():
-            units[str(surface)] = (str(canon) if canon is not None else str(surface), kind)
-    for surface in u.get("reject") or []:
-        units[str(surface)] = (str(surface), "reject")
-    mults = {str(k): Decimal(str(v)) for k, v in u["multipliers"].items()}
+    units, mults = unit_table(u)
 
     nt = _numerals.tables()
     digits, small, big = nt.digits, nt.small, nt.big
@@ -648,13 +643,11 @@ def _merged_unit(w: str, us: int, ue: int) -> bool:
     return bool(toks) and toks[0][2] > ue - us
 
 
-_DIGIT_WORDS = frozenset("一二三四五六七八九两壹贰叁肆伍陆柒捌玖")
-
-
-def _spelled_count(n1: str) -> bool:
+def _spelled_count(n1: str, t: "_Tables") -> bool:
     """A Chinese numeral with 万 or 亿 and no unit is a count when a digit word leads a place in it
-    (四千二百多万, 三千万): 千万, 亿万, 百万, 十万 alone are words (千万不能, 亿万人民, 十万火急)."""
-    return len(n1) >= 3 and n1[0] in _DIGIT_WORDS and any(c in "千百十万亿" for c in n1[1:-1])
+    (四千二百多万, 三千万): 千万, 亿万, 百万, 十万 alone are words (千万不能, 亿万人民, 十万火急). The digit words
+    and places are those of ``data/quantities/numerals.yaml``."""
+    return (len(n1) >= 3 and bool(t.digits.get(n1[0])) and any(c in t.small or c in t.big for c in n1[1:-1]))
 
 
 def _candidates(w: str, t: _Tables) -> list[_Found]:
@@ -695,7 +688,7 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
                 if pb:  # a per-unit: 部/百人, 人/万人, 立方米/秒
                     canon, kind = f"{canon}/{g[I_PS] or g[I_PS2] or ''}{pb}", "amount"
                     unit_text = (w[m.start("unit"):m.end("pb")] if g[I_PB] else w[m.start("unit2"):m.end("pb2")])
-            elif (g[I_MULT] or "万" in n1 or "亿" in n1) and (n1[0].isdigit() or g[I_CUR] or _spelled_count(n1 + (g[I_MULT] or ""))):
+            elif (g[I_MULT] or "万" in n1 or "亿" in n1) and (n1[0].isdigit() or g[I_CUR] or _spelled_count(n1 + (g[I_MULT] or ""), t)):
                 canon, kind = "", "count"  # 505万下岗失业人员, 四千二百多万城镇劳动力 (not 千万, 亿万, 十万火急)
             elif g[I_CUR]:
                 canon, kind = "", "amount"

@@ -32,6 +32,7 @@ import yaml
 
 from extractor.core.document import Document, SourceCell, SourceTable
 from extractor.core.facts import Quantity
+from extractor.text.units import unit_table
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "tables" / "tables.yaml"
 
@@ -207,13 +208,7 @@ def _units() -> _UnitTables:
     """The units and multipliers of ``data/quantities/units.yaml`` (the same table as the prose finder's; read
     here, not imported, so that the quantities stage may call this one)."""
     u = yaml.safe_load((DATA.parents[1] / "quantities" / "units.yaml").read_text(encoding="utf-8"))
-    units: dict = {}
-    for kind in ("count", "amount", "rate", "change"):
-        for surface, canon in (u.get(kind) or {}).items():
-            units[str(surface)] = (str(canon) if canon is not None else str(surface), kind)
-    for surface in u.get("reject") or []:
-        units[str(surface)] = (str(surface), "reject")
-    return _UnitTables(units, {str(k): Decimal(str(v)) for k, v in u["multipliers"].items()})
+    return _UnitTables(*unit_table(u))
 
 
 def parse_unit(u: str) -> Optional[Unit]:
