@@ -326,3 +326,39 @@ def test_a_document_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
     assert s.errors[0]["error_class"] == "WorkerDied" and s.errors[0]["path"].endswith("r3.txt")
     with Store(tmp_path / "out", read_only=True) as st:
         assert st.count("documents") == 6
+
+
+@pytest.mark.parametrize("fail_at", [1, 2, 3])
+def test_a_failed_group_commit_is_one_clear_error_with_the_summary(tmp_path, monkeypatch, fail_at):
+    """A group commit can fail at any commit site (a full group while storing, the last group when the batch
+    ends): each time the batch stops with a StoreFailed that carries the summary, and the groups committed
+    before it are kept."""
+    import duckdb
+
+    from extractor.batch import run_batch, store as store_mod
+    from extractor.batch.store import Store, StoreFailed
+
+    monkeypatch.setattr(store_mod, "GROUP_DOCS", 2)
+    monkeypatch.setattr(store_mod, "GROUP_SECONDS", 1e9)
+    real = Store._insert
+    commits = {"n": 0}
+
+    def insert(self, table, rows):
+        if table == "documents":
+            commits["n"] += 1
+            if commits["n"] == fail_at:
+                raise duckdb.IOException('Could not write file "extractor.duckdb.wal": No space left on device')
+        return real(self, table, rows)
+
+    monkeypatch.setattr(Store, "_insert", insert)
+    d = tmp_path / "in"
+    d.mkdir()
+    for i in range(5):  # two full groups, then one document left for the last commit
+        (d / f"r{i}.txt").write_text(report(i), encoding="utf-8")
+    with pytest.raises(StoreFailed) as info:
+        run_batch([d], tmp_path / "out", workers=1, quiet=True, parquet=False)
+    assert "write failed" in str(info.value) and "No space left" in str(info.value) and "kept" in str(info.value)
+    assert info.value.summary is not None and info.value.summary.done >= 2 * (fail_at - 1)
+    monkeypatch.setattr(Store, "_insert", real)
+    with Store(tmp_path / "out", read_only=True) as st:
+        assert st.count("documents") == 2 * (fail_at - 1)

@@ -249,6 +249,46 @@ def test_memory_limit_applies_with_one_worker(tmp_path, monkeypatch):
     assert s.failed == 1 and s.errors[0]["stage"] in ("memory", "worker")
 
 
+def _allocate(mb):
+    block = bytearray(mb * 1024 * 1024)
+    return len(block) // (1024 * 1024)
+
+
+def test_memory_limit_counts_from_what_the_forked_process_holds():
+    """A child forked from a large process (a notebook, a test run with ONNX Runtime and DuckDB loaded) gets the
+    room asked for: the limit counts from its address space at the fork, not from zero."""
+    import mmap
+
+    from extractor.core.errors import LimitExceeded
+    from extractor.core.isolate import run_limited
+    held = mmap.mmap(-1, 3 * 1024 * 1024 * 1024)  # 3 GiB of address space, never touched
+    try:
+        assert run_limited(_allocate, 400, memory_mb=1000) == 400
+        with pytest.raises(LimitExceeded, match="--memory-mb"):
+            run_limited(_allocate, 2000, memory_mb=1000)
+    finally:
+        held.close()
+
+
+def _native_bad_alloc():
+    raise RuntimeError("[ONNXRuntimeError] : 6 : RUNTIME_EXCEPTION : Non-zero status code returned while running "
+                       "ReorderOutput node. Status Message: std::bad_alloc")
+
+
+def test_a_native_failed_allocation_is_out_of_memory(tmp_path, monkeypatch):
+    """ONNX Runtime (OCR) reports a failed allocation as a RuntimeError naming std::bad_alloc: it is the memory
+    limit (exit 2, naming the option), never an internal error; in a batch it is a memory error row."""
+    import extractor.pipeline as pipeline
+    from extractor.core.errors import LimitExceeded
+    from extractor.core.isolate import run_limited
+    with pytest.raises(LimitExceeded, match="--memory-mb"):
+        run_limited(_native_bad_alloc, memory_mb=1000)
+    (tmp_path / "a.txt").write_text(report(1), encoding="utf-8")
+    monkeypatch.setattr(pipeline, "run", lambda *a, **k: _native_bad_alloc())
+    s = batch.run_batch([tmp_path / "a.txt"], tmp_path / "out", workers=1, memory_mb=None, quiet=True)
+    assert s.failed == 1 and (s.errors[0]["stage"], s.errors[0]["error_class"]) == ("memory", "MemoryError")
+
+
 def test_timeout_inside_a_stage_is_recorded_as_a_timeout(tmp_path, monkeypatch):
     from extractor.stages import sections
     (tmp_path / "a.txt").write_text(report(1), encoding="utf-8")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 from extractor.batch.inputs import WorkItem, file_hash, iter_inputs
-from extractor.batch.store import Store
+from extractor.batch.store import Store, StoreFailed
 from extractor.core.errors import ExtractorError
 
 DEFAULT_TIMEOUT = 300.0  # seconds per document
@@ -54,17 +54,6 @@ class Summary:
 
 
 # ------------------------------------------------------------------------------------------ workers
-
-class StoreFailed(ExtractorError):
-    """A write to the batch output failed (disk full, read-only, I/O error); what was committed is kept."""
-
-    def __init__(self, where, exc: BaseException, doc: Optional[str]):
-        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        on = f" while storing {doc}" if doc else ""
-        super().__init__(where, f"write failed{on}: {reason}; the documents committed before are kept "
-                                "(free space or fix the folder, then run the same command again to resume)")
-        self.summary = None
-
 
 class _Timeout(BaseException):  # not an Exception: no stage may catch it and call it a stage failure
     pass
@@ -134,6 +123,9 @@ def process(item: WorkItem, timeout: Optional[float] = DEFAULT_TIMEOUT, settings
     except errors.ExtractorError as exc:
         return _err(item, getattr(exc, "stage", stage), type(exc).__name__, exc.cause)
     except Exception as exc:  # a bug: record it, keep the batch going
+        from extractor.core.isolate import out_of_memory
+        if out_of_memory(exc):  # a native library's failed allocation (ONNX Runtime's std::bad_alloc)
+            return _err(item, "memory", "MemoryError", "ran out of memory (the worker's memory limit)")
         return _err(item, stage, type(exc).__name__, str(exc)[:2000])
     finally:
         if alarm:
@@ -448,7 +440,9 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
                     took = time.monotonic() - t_export
                     # a snapshot costs time in proportion to the store: never more than a tenth of the run
                     next_snapshot[0] = time.monotonic() + max(SNAPSHOT_SECONDS, SNAPSHOT_COST_RATIO * took)
-            except StoreFailed:
+            except StoreFailed as exc:
+                if exc.doc is None and exc.__cause__ is not None:  # a group commit failed: name the document
+                    raise StoreFailed(store.path, exc.__cause__, res["path"]) from exc.__cause__
                 raise
             except Exception as exc:  # disk full, read-only, I/O error: stop, keep what was committed
                 raise StoreFailed(store.path, exc, res["path"]) from exc
@@ -532,11 +526,15 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
             failure = exc
         finally:
             progress.close()
-            if parquet and failure is None:
-                try:
+            try:
+                if failure is None:
+                    store.flush()  # the last group commit
+                if parquet and failure is None:
                     store.export_parquet()
-                except OSError as exc:
-                    failure = StoreFailed(store.dir / "parquet", exc, None)
+            except StoreFailed as exc:
+                failure = exc
+            except OSError as exc:
+                failure = StoreFailed(store.dir / "parquet", exc, None)
     summary.seconds = time.perf_counter() - t0
     if failure is not None:
         failure.summary = summary

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Optional
 
 from extractor.core import jsonio
+from extractor.core.errors import ExtractorError
 from extractor.output.table import COLUMNS, rows_of
 
 SCHEMA_VERSION = 2
@@ -94,6 +95,18 @@ DOC_TABLES = ("sections", "quantities", "measures", "indicators", "sentences", "
 TIMESTAMPS = ("extracted_at", "failed_at", "added_at")
 
 
+
+class StoreFailed(ExtractorError):
+    """A write to the batch output failed (disk full, read-only, I/O error); what was committed is kept."""
+
+    def __init__(self, where, exc: BaseException, doc: Optional[str]):
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        on = f" while storing {doc}" if doc else ""
+        super().__init__(where, f"write failed{on}: {reason}; the documents committed before are kept "
+                                "(free space or fix the folder, then run the same command again to resume)")
+        self.doc = doc
+        self.summary = None
+
 class Store:
     """The DuckDB database of one batch output folder."""
 
@@ -110,6 +123,7 @@ class Store:
         self.path = self.dir / DB_NAME
         self.note = None
         self._pending: dict = {}  # table → rows buffered for the next group commit
+        self._broken = False  # a group commit failed
         self._recount: set = set()  # doc_ids whose n_sources the next commit recounts
         self._pending_docs = 0
         self._pending_since = 0.0
@@ -151,7 +165,11 @@ class Store:
             yield
             self._con.execute("COMMIT")
         except BaseException:
-            self._con.execute("ROLLBACK")
+            import duckdb
+            try:
+                self._con.execute("ROLLBACK")
+            except duckdb.Error:  # a failed COMMIT (a full disk) has already ended the transaction
+                pass
             raise
 
     @property
@@ -202,8 +220,15 @@ class Store:
                     self._con.execute("UPDATE documents SET n_sources = (SELECT count(*) FROM document_sources s "
                                       "WHERE s.doc_id = documents.doc_id) WHERE list_contains(?, doc_id)",
                                       [sorted(recount)])
-        except BaseException:
+        except Exception as exc:  # disk full, read-only, I/O error: one clear error, what was committed is kept
             self._seen = None  # what was buffered is not stored: read it back from the database next time
+            self._broken = True
+            if isinstance(exc, ExtractorError):
+                raise
+            raise StoreFailed(self.path, exc, None) from exc
+        except BaseException:
+            self._seen = None
+            self._broken = True
             raise
 
     def query(self, sql: str, params=None):
@@ -522,9 +547,15 @@ class Store:
         return df if not df.empty else pd.DataFrame(columns=COLUMNS)
 
     def close(self) -> None:
-        """Commit what is buffered, then close the database."""
+        """Commit what is buffered, then close the database (a store whose writes failed before keeps quiet
+        when this last commit fails too: the first failure is the one reported)."""
         try:
-            self.flush()
+            broken = self._broken
+            try:
+                self.flush()
+            except StoreFailed:
+                if not broken:
+                    raise
         finally:
             try:
                 self._con.close()

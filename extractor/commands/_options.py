@@ -34,7 +34,7 @@ def add_limit_flags(p) -> None:
     p.add_argument("--timeout", type=float, default=300.0, metavar="S",
                    help="wall-time limit of the extraction in seconds (default 300; 0: none)")
     p.add_argument("--memory-mb", type=int, default=4096, metavar="MB",
-                   help="memory limit of the extraction process (default 4096; 0: none)")
+                   help="memory the extraction process may add to what it starts with, in MiB (default 4096; 0: none)")
     p.add_argument("--max-inflated-mb", dest="max_inflated_mb", type=int, metavar="MB",
                    help="largest size a compressed part of a .docx or PDF may inflate to (default 512)")
 

@@ -13,7 +13,8 @@ def add_batch_options(p) -> None:
     p.add_argument("--scheduler", help="with --engine dask: address of an existing scheduler (tcp://HOST:PORT); "
                                        "default: a LocalCluster")
     p.add_argument("--timeout", type=float, default=300.0, help="time limit per document in seconds (default 300)")
-    p.add_argument("--memory-mb", type=int, default=4096, help="memory limit per worker in MiB (default 4096)")
+    p.add_argument("--memory-mb", type=int, default=4096,
+                   help="memory a worker may add to what it starts with, in MiB (default 4096)")
     p.add_argument("--retry-errors", action="store_true", help="retry inputs that failed in an earlier run")
     p.add_argument("--text-column", help="text column of tabular corpora (default: full_text/content/text)")
     p.add_argument("--id-column", help="id column of tabular corpora (default: the row number)")

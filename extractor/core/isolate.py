@@ -1,9 +1,9 @@
 """Run one extraction in a child process under a wall-time and a memory limit.
 
 ``extractor extract`` and ``review`` (and the batch's worker pool, for many documents) never let one hostile
-file take the machine: the child sets ``RLIMIT_AS`` to the memory limit, the parent kills it at the time
-limit, and either becomes a :class:`~extractor.core.errors.LimitExceeded` naming the option that raises it.
-The child is forked, so it starts warm (nothing is re-imported) and the result comes back pickled.
+file take the machine: the child's address space may grow by the memory limit (``RLIMIT_AS``), the parent
+kills it at the time limit, and either becomes a :class:`~extractor.core.errors.LimitExceeded` naming the
+option that raises it. The child is forked, so it starts warm (nothing is re-imported) and the result comes back pickled.
 """
 from __future__ import annotations
 
@@ -15,15 +15,38 @@ from typing import Callable, Optional
 from extractor.core import errors
 
 
+def _address_space() -> int:
+    """This process's address space in bytes (``VmSize``), 0 where /proc does not tell."""
+    try:
+        with open("/proc/self/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def set_memory_limit(memory_mb: Optional[int]) -> None:
+    """Let this process's address space grow by ``memory_mb`` MiB at the most (``RLIMIT_AS``).
+
+    The limit counts from what the process holds now: a child forked from a large parent (a notebook, a test
+    run, a batch parent with its models loaded) inherits the parent's mappings, and an absolute limit would
+    leave it less room than asked for, so OCR would fail on a blank page in one process and not in another.
+    """
     if not memory_mb:
         return
     try:
         import resource
-        limit = int(memory_mb) * 1024 * 1024
+        limit = _address_space() + int(memory_mb) * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, ValueError, OSError):  # pragma: no cover - a platform without RLIMIT_AS
         pass
+
+
+def out_of_memory(exc: BaseException) -> bool:
+    """A MemoryError, or a native library's failed allocation (``std::bad_alloc`` in ONNX Runtime's text)."""
+    return isinstance(exc, MemoryError) or "bad_alloc" in str(exc)
 
 
 def _child(conn, fn, args, kwargs, memory_mb):
@@ -31,10 +54,8 @@ def _child(conn, fn, args, kwargs, memory_mb):
     set_memory_limit(memory_mb)
     try:
         result = ("ok", fn(*args, **kwargs))
-    except MemoryError:
-        result = ("memory", None)
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
-        result = ("error", exc)
+        result = ("memory", None) if out_of_memory(exc) else ("error", exc)
     try:
         conn.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     except MemoryError:
@@ -81,4 +102,4 @@ def run_limited(fn: Callable, *args, source: Optional[str] = None, timeout: Opti
     raise value
 
 
-__all__ = ["run_limited", "set_memory_limit"]
+__all__ = ["run_limited", "set_memory_limit", "out_of_memory"]
