@@ -5,7 +5,7 @@ import pytest
 
 from extractor.core.errors import ExtractorError
 from extractor.pipeline import extract
-from extractor.batch.store import SCHEMA_VERSION, TABLES, Store, _typed_cols
+from extractor.batch.store import SCHEMA_VERSION, TABLES, Store, StoreFailed, _typed_cols
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,7 @@ def test_failure_mid_document_leaves_nothing(tmp_path, zhoucun_out, monkeypatch)
             return real(self, table, rows)
 
         monkeypatch.setattr(Store, "_insert", failing)
-        with pytest.raises(RuntimeError):
+        with pytest.raises(StoreFailed, match="write failed: disk full"):
             s.write_document(zhoucun_out, "zc.txt")
             s.flush()  # new documents are buffered: the group commit is where the failure comes
         assert counts(s, doc_id) == {t: 0 for t in ("documents", "sections", "quantities", "measures", "indicators")}
