@@ -87,7 +87,7 @@ def _init_worker(memory_mb: Optional[int], parent_pid: Optional[int] = None) -> 
 
 def process(item: WorkItem, timeout: Optional[float] = DEFAULT_TIMEOUT, settings=None) -> dict:
     """Extract one WorkItem with ``settings`` (the batch's one Settings, pickled to the worker; None: from the
-    environment); returns ``{"ok": True, "out": json, ...}`` or an error record. Never raises."""
+    environment); returns ``{"ok": True, "out": store.pack(json), ...}`` or an error record. Never raises."""
     from extractor.core import errors
     from extractor import pipeline
     t0 = time.perf_counter()
@@ -114,8 +114,12 @@ def process(item: WorkItem, timeout: Optional[float] = DEFAULT_TIMEOUT, settings
         out["meta"] = dict(report.document.meta or {}, timings=report.timings)
         out["page_starts"] = list(report.document.page_starts or []) or None
         from extractor.batch.dedup import key_and_fingerprint
+        from extractor.batch.store import pack
         out["text_sha256"], out["fingerprint"] = key_and_fingerprint(out.get("text") or "")
-        return {"ok": True, "path": item.path, "doc_id": item.doc_id, "out": out, "seconds": time.perf_counter() - t0}
+        seconds = time.perf_counter() - t0
+        stage = "store"
+        # the store's rows are built here, in the worker, and travel as Arrow: the parent only inserts them
+        return {"ok": True, "path": item.path, "doc_id": item.doc_id, "out": pack(out), "seconds": seconds}
     except _Timeout:
         return _err(item, "timeout", "Timeout", f"took longer than the {timeout:g} s limit per document")
     except MemoryError:
@@ -471,7 +475,7 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
                         summary.duplicates += 1
                     else:  # the original came from an earlier run: this input is extracted
                         summary.done += 1
-                    summary.chars += len(out.get("text") or "")
+                    summary.chars += out.get("chars", len(out.get("text") or ""))
                 elif hit and hit[0] != d["id"]:
                     store.add_source(hit[0], res["path"], "duplicate", hit[1], provenance.pop(res["path"], None))
                     summary.duplicates += 1
@@ -481,7 +485,7 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
                     index.add(d["id"], out.get("text_sha256"), out.get("fingerprint"),
                               d.get("year"), region.get("code"), d.get("title"), d.get("format"))
                     summary.done += 1
-                    summary.chars += len(out.get("text") or "")
+                    summary.chars += out.get("chars", len(out.get("text") or ""))
                     outcome[d["id"]] = d["id"]
                 if res.get("doc_id") and res["doc_id"] != d["id"]:
                     outcome[res["doc_id"]] = outcome[d["id"]]

@@ -28,6 +28,7 @@ complete or absent (at most the last second's documents are extracted again by a
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 import os
@@ -45,6 +46,11 @@ GROUP_DOCS = 64
 GROUP_SECONDS = 1.0
 #: DuckDB's memory for the batch writer (it keeps written pages cached up to this; the rest spills to disk)
 WRITER_MEMORY = "256MB"
+#: the write-ahead log's size that makes DuckDB checkpoint (write the logged rows into the database file). Its
+#: default, 16 MB, is a few dozen documents: every checkpoint also rewrites the table's last, growing row group,
+#: so group commits cost more the larger the store (8 → 29 ms per document from 1,000 to 4,000 documents); at
+#: 256 MB a checkpoint comes every ~1,000 documents and a commit costs ~1 ms per document plus ~3 for checkpoints
+CHECKPOINT_WAL = "256MB"
 #: rows per Arrow batch of the Parquet export, where a row is large (a whole text): memory stays bounded
 EXPORT_BATCH_ROWS = {"texts": 256, "documents": 4096}
 DB_NAME = "extractor.duckdb"
@@ -152,7 +158,8 @@ class Store:
         except OSError as exc:  # a parent is a file, a read-only file system, no permission
             raise ExtractorError(self.dir, f"cannot create the output folder: {exc.strerror or exc}") from exc
         try:
-            self._con = duckdb.connect(str(self.path), config={"memory_limit": WRITER_MEMORY})
+            self._con = duckdb.connect(str(self.path), config={"memory_limit": WRITER_MEMORY,
+                                                               "checkpoint_threshold": CHECKPOINT_WAL})
             self._create()
         except duckdb.Error as exc:
             raise ExtractorError(self.path, database_problem(exc)) from exc
@@ -196,8 +203,11 @@ class Store:
 
     def _buffer(self, rows: dict, recount=()) -> None:
         for table, rs in rows.items():
-            if rs:
-                self._pending.setdefault(table, []).extend(rs)
+            if isinstance(rs, list):
+                if rs:
+                    self._pending.setdefault(table, []).extend(rs)
+            elif rs.num_rows:  # an Arrow table of pack()
+                self._pending.setdefault(table, []).append(rs)
         self._recount.update(recount)
         if not self._pending_docs:
             self._pending_since = time.monotonic()
@@ -367,74 +377,27 @@ class Store:
                             "WHERE doc_id = ?", [doc_id, sim, prev])
             con.execute("DELETE FROM errors WHERE path = ? OR doc_id = ?", [path, doc_id])
             for table in TABLES:
-                if rows.get(table):
-                    self._insert(table, rows[table])
+                rs = rows.get(table)
+                if rs is not None and (rs if isinstance(rs, list) else rs.num_rows):
+                    self._insert(table, rs if isinstance(rs, list) else [rs])
             if supersedes:
                 con.execute("UPDATE documents SET n_sources = (SELECT count(*) FROM document_sources s "
                             "WHERE s.doc_id = documents.doc_id) WHERE doc_id = ?", [doc_id])
 
     def _document_rows(self, out: dict, path: str, seconds: float, source: Optional[dict]) -> dict:
-        """``{table: rows}`` of one document's extraction."""
-        from extractor.batch.dedup import key_and_fingerprint
-        doc = out["document"]
+        """``{table: rows}`` of one document's extraction (``out``: its JSON, or :func:`pack` of it): the rows of
+        ``documents`` and ``document_sources`` as dicts (they name the input), the others as Arrow tables."""
+        packed = out if PACKED in out else pack(out)
+        doc = packed["document"]
         doc_id = doc["id"]
-        region = doc.get("region") or {}
-        text = out.get("text") or ""
-        sents = sentence_rows(text, out.get("sections") or [], out.get("page_starts"))
-        starts = [s["start"] for s in sents]
-        quantities = out.get("quantities") or []
-        qrows = []
-        for i, q in enumerate(quantities):
-            k = _sentence_at(starts, sents, q.get("start"))
-            qrows.append(dict(q, doc_id=doc_id, idx=i, sentence=k, sentence_text=sents[k]["text"] if k is not None else None,
-                              row_id=row_id(doc_id, "q", i)))
-        inds = rows_of(out)
-        for n, (row, ind) in enumerate(zip(inds, out.get("indicators") or [])):
-            row["idx"], row["row_id"] = n, row_id(doc_id, "i", n)
-            qi = ind.get("quantity")
-            row["quantity"] = qi
-            row["note"] = ind.get("note")
-            q = quantities[qi] if isinstance(qi, int) and 0 <= qi < len(quantities) else None
-            anchor = q.get("start") if q else ind.get("start")
-            k = _sentence_at(starts, sents, anchor)
-            row["sentence"] = k
-            row["sentence_text"] = sents[k]["text"] if k is not None else None
-            row["section"] = ind.get("section") or (q.get("section") if q else None)
-            if q and q.get("max") is not None and ind.get("max") is None and q.get("value"):
-                row["max"] = float(q["max"]) * float(ind.get("value") or 0) / float(q["value"])
-            else:
-                row["max"] = ind.get("max")
-        tables, cells = self._table_rows(doc_id, out.get("tables") or [])
         src = dict(source or {})
         src.setdefault("format", doc.get("format"))
         if isinstance(src.get("meta"), dict):
             src["meta"] = jsonio.dumps(src["meta"], default=str)
-        key, fp = out.get("text_sha256"), out.get("fingerprint")
-        if not key or not fp:
-            key, fp = key_and_fingerprint(text)
-        return {
-            "sections": [dict(s, doc_id=doc_id) for s in out.get("sections") or []],
-            "quantities": qrows,
-            "measures": [dict(m, doc_id=doc_id, idx=i) for i, m in enumerate(out.get("measures") or [])],
-            "indicators": inds,
-            "tables": tables,
-            "table_cells": cells,
-            "texts": [{"doc_id": doc_id, "text": text}],
-            "sentences": [dict(s, doc_id=doc_id) for s in sents],
-            "document_sources": [dict(src, doc_id=doc_id, source=doc.get("source") or path, relation="original")],
-            "documents": [{
-                "doc_id": doc_id, "source": doc.get("source") or path, "format": doc.get("format"),
-                "title": doc.get("title"), "genre": doc.get("genre"), "year": doc.get("year"),
-                "region": region.get("name"), "region_code": region.get("code"), "city": region.get("city"),
-                "province": region.get("province"), "level": region.get("level"),
-                "issuers": json.dumps(doc.get("issuers") or [], ensure_ascii=False), "pages": doc.get("pages"),
-                "chars": len(text), "n_sections": len(out.get("sections") or []),
-                "n_quantities": len(quantities), "n_measures": len(out.get("measures") or []),
-                "n_indicators": len(out.get("indicators") or []), "seconds": round(seconds, 4),
-                "meta": jsonio.dumps(out.get("meta") or {}, default=str),
-                "text_sha256": key, "fingerprint": fp, "n_sources": 1,
-            }],
-        }
+        rows = {t: unpack_table(b) for t, b in packed[PACKED].items()}
+        rows["document_sources"] = [dict(src, doc_id=doc_id, source=doc.get("source") or path, relation="original")]
+        rows["documents"] = [dict(packed["row"], source=doc.get("source") or path, seconds=round(seconds, 4))]
+        return rows
 
     def add_source(self, doc_id: str, path: str, relation: str = "duplicate", similarity: Optional[float] = None,
                    source: Optional[dict] = None) -> None:
@@ -469,18 +432,6 @@ class Store:
         return self.con.execute("SELECT doc_id, text_sha256, fingerprint, year, region_code, title, format "
                                 "FROM documents").fetchall()
 
-    def _table_rows(self, doc_id: str, tables: list) -> tuple[list, list]:
-        cells = []
-        for t in tables:
-            cols, rows = t.get("columns") or [], t.get("rows") or []
-            for c in t.get("cells") or []:
-                r, k = c.get("row", 0), c.get("col", 0)
-                cells.append(dict(c, doc_id=doc_id, table_id=t.get("id"), rowspan=c.get("rowspan", 1),
-                                  colspan=c.get("colspan", 1), page=c.get("page", t.get("page")),
-                                  row_label=rows[r] if r < len(rows) else None,
-                                  column_label=cols[k] if k < len(cols) else None))
-        return [dict(t, doc_id=doc_id) for t in tables], cells
-
     def write_error(self, path: str, doc_id: Optional[str], stage: str, error_class: str, message: str) -> None:
         self.flush()
         if self._seen is not None:
@@ -493,16 +444,19 @@ class Store:
             con.execute("INSERT INTO errors (path, doc_id, stage, error_class, message) VALUES (?, ?, ?, ?, ?)",
                         [path, doc_id, stage, error_class, message])
 
-    def _insert(self, table: str, rows: list[dict]) -> None:
-        """Insert rows as one Arrow table (DuckDB's executemany goes row by row: ~100x slower)."""
+    def _insert(self, table: str, rows: list) -> None:
+        """Insert rows (dicts, or Arrow tables of :func:`pack`) as one Arrow table (DuckDB's executemany goes row
+        by row: ~100x slower)."""
         if not rows:
             return
         import pyarrow as pa
-        cols = [(name, typ) for name, typ in _typed_cols(table) if name not in TIMESTAMPS]
-        arrays = {name: _column([r.get(name) for r in rows], typ) for name, typ in cols}
-        self._con.register("_rows", pa.table(arrays))
+        if isinstance(rows[0], pa.Table):
+            data = rows[0] if len(rows) == 1 else pa.concat_tables(rows)
+        else:
+            data = arrow_table(table, rows)
+        quoted = ", ".join(f'"{name}"' for name in data.column_names)
+        self._con.register("_rows", data)
         try:
-            quoted = ", ".join(f'"{name}"' for name, _ in cols)
             self._con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _rows")
         finally:
             self._con.unregister("_rows")
@@ -569,8 +523,159 @@ class Store:
         self.close()
 
 
+#: the key of :func:`pack`'s Arrow tables
+PACKED = "arrow"
+
+
+def pack(out: dict) -> dict:
+    """What the store keeps of one extraction (the JSON of spec/output.md), built where the extraction ran (a
+    batch worker), so that the writer only concatenates and inserts: the document header (``document``, the
+    dedup key and fingerprint, ``chars``), its ``documents`` row but for ``source`` and ``seconds`` (``row``), and
+    the rows of every other per-document table, but ``document_sources``, as Arrow IPC streams (``arrow``:
+    ``{table: bytes}``, empty tables left out). Much smaller to pickle than the report's JSON and its text."""
+    from extractor.batch.dedup import key_and_fingerprint
+    doc = out["document"]
+    doc_id = doc["id"]
+    region = doc.get("region") or {}
+    text = out.get("text") or ""
+    sections = out.get("sections") or []
+    sents = sentence_rows(text, sections, out.get("page_starts"))
+    starts = [s["start"] for s in sents]
+    stexts = [s["text"] for s in sents]
+    quantities = out.get("quantities") or []
+    q_sent = [_sentence_at(starts, sents, q.get("start")) for q in quantities]
+    inds = rows_of(out)
+    for n, (row, ind) in enumerate(zip(inds, out.get("indicators") or [])):
+        row["idx"], row["row_id"] = n, row_id(doc_id, "i", n)
+        qi = ind.get("quantity")
+        row["quantity"] = qi
+        row["note"] = ind.get("note")
+        q = quantities[qi] if isinstance(qi, int) and 0 <= qi < len(quantities) else None
+        anchor = q.get("start") if q else ind.get("start")
+        k = _sentence_at(starts, sents, anchor)
+        row["sentence"] = k
+        row["sentence_text"] = stexts[k] if k is not None else None
+        row["section"] = ind.get("section") or (q.get("section") if q else None)
+        if q and q.get("max") is not None and ind.get("max") is None and q.get("value"):
+            row["max"] = float(q["max"]) * float(ind.get("value") or 0) / float(q["value"])
+        else:
+            row["max"] = ind.get("max")
+    tables = out.get("tables") or []
+    measures = out.get("measures") or []
+    key, fp = out.get("text_sha256"), out.get("fingerprint")
+    if not key or not fp:
+        key, fp = key_and_fingerprint(text)
+    arrow = {
+        "sections": _table_of("sections", sections, doc_id=doc_id),
+        "quantities": _table_of("quantities", quantities, doc_id=doc_id, idx=list(range(len(quantities))),
+                                sentence=q_sent, sentence_text=[stexts[k] if k is not None else None for k in q_sent],
+                                row_id=[row_id(doc_id, "q", i) for i in range(len(quantities))]),
+        "measures": _table_of("measures", measures, doc_id=doc_id, idx=list(range(len(measures)))),
+        "indicators": arrow_table("indicators", inds),
+        "tables": _table_of("tables", tables, doc_id=doc_id),
+        "table_cells": arrow_table("table_cells", _cell_rows(doc_id, tables)),
+        "texts": _table_of("texts", [{}], doc_id=doc_id, text=[text]),
+        "sentences": _table_of("sentences", sents, doc_id=doc_id),
+    }
+    return {
+        "document": doc, "text_sha256": key, "fingerprint": fp, "chars": len(text),
+        "row": {
+            "doc_id": doc_id, "format": doc.get("format"),
+            "title": doc.get("title"), "genre": doc.get("genre"), "year": doc.get("year"),
+            "region": region.get("name"), "region_code": region.get("code"), "city": region.get("city"),
+            "province": region.get("province"), "level": region.get("level"),
+            "issuers": json.dumps(doc.get("issuers") or [], ensure_ascii=False), "pages": doc.get("pages"),
+            "chars": len(text), "n_sections": len(sections),
+            "n_quantities": len(quantities), "n_measures": len(measures),
+            "n_indicators": len(out.get("indicators") or []),
+            "meta": jsonio.dumps(out.get("meta") or {}, default=str),
+            "text_sha256": key, "fingerprint": fp, "n_sources": 1,
+        },
+        PACKED: {t: _ipc(a) for t, a in arrow.items() if a.num_rows},
+    }
+
+
+def _ipc(table) -> bytes:
+    import pyarrow as pa
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def unpack_table(data: bytes):
+    """The Arrow table of one :func:`pack` stream."""
+    import pyarrow as pa
+    return pa.ipc.open_stream(data).read_all()
+
+
+def arrow_table(table: str, rows: list):
+    """The Arrow table of ``rows`` (dicts) for ``table``: its columns but the timestamps, typed as in :data:`DDL`."""
+    import pyarrow as pa
+    cols = [(name, typ) for name, typ in _typed_cols(table) if name not in TIMESTAMPS]
+    return pa.table({name: _column([r.get(name) for r in rows], typ) for name, typ in cols})
+
+
+def _table_of(table: str, rows: list, **fixed):
+    """:func:`arrow_table` of ``[dict(r, **fixed_i) for r in rows]`` without building those dicts: ``fixed``
+    gives a column's values (a list) or one value for every row."""
+    import pyarrow as pa
+    n = len(rows)
+    arrays = {}
+    for name, typ in _typed_cols(table):
+        if name in TIMESTAMPS:
+            continue
+        if name in fixed:
+            v = fixed[name]
+            values = v if isinstance(v, list) else [v] * n
+        else:
+            values = [r.get(name) for r in rows]
+        arrays[name] = _column(values, typ)
+    return pa.table(arrays)
+
+
+def _cell_rows(doc_id: str, tables: list) -> list:
+    cells = []
+    for t in tables:
+        cols, rows = t.get("columns") or [], t.get("rows") or []
+        for c in t.get("cells") or []:
+            r, k = c.get("row", 0), c.get("col", 0)
+            cells.append(dict(c, doc_id=doc_id, table_id=t.get("id"), rowspan=c.get("rowspan", 1),
+                              colspan=c.get("colspan", 1), page=c.get("page", t.get("page")),
+                              row_label=rows[r] if r < len(rows) else None,
+                              column_label=cols[k] if k < len(cols) else None))
+    return cells
+
+
 def sentence_rows(text: str, sections: list, page_starts=None) -> list[dict]:
-    """The sentences of ``text`` with their innermost section and page (rows of the ``sentences`` table)."""
+    """The sentences of ``text`` with their innermost section and page (rows of the ``sentences`` table).
+
+    A sentence's section is the last one, ordered by (start, level), that starts at or before the sentence and
+    ends after its start (later, i.e. deeper or later-starting, sections that contain it win). One sweep: the
+    sentences come in order, so a section that ended before one sentence's start has ended for all the next."""
+    import bisect
+    import heapq
+
+    from extractor.stages.sentences import split
+    spans = sorted(((s.get("start") or 0, s.get("end") or 0, s.get("level") or 0, s.get("id")) for s in sections),
+                   key=lambda t: (t[0], t[2]))
+    rows = []
+    open_: list = []  # -(position in spans) of the sections started so far that may still contain a sentence
+    j, n = 0, len(spans)
+    for i, (a, b) in enumerate(split(text)):
+        while j < n and spans[j][0] <= a:
+            heapq.heappush(open_, -j)
+            j += 1
+        while open_ and spans[-open_[0]][1] <= a:
+            heapq.heappop(open_)  # ended at or before this start: before every later one too
+        sec = spans[-open_[0]][3] if open_ else None
+        page = bisect.bisect_right(page_starts, a) if page_starts else None
+        rows.append({"idx": i, "start": a, "end": b, "text": text[a:b], "section": sec, "page": page or None})
+    return rows
+
+
+def _sentence_rows_reference(text: str, sections: list, page_starts=None) -> list[dict]:
+    """:func:`sentence_rows` by its definition (every section tried for every sentence): the tests' oracle."""
     import bisect
 
     from extractor.stages.sentences import split
@@ -583,7 +688,7 @@ def sentence_rows(text: str, sections: list, page_starts=None) -> list[dict]:
             if s0 > a:
                 break
             if a < e0:
-                sec = sid  # later (deeper or later-starting) sections that contain it win
+                sec = sid
         page = bisect.bisect_right(page_starts, a) if page_starts else None
         rows.append({"idx": i, "start": a, "end": b, "text": text[a:b], "section": sec, "page": page or None})
     return rows
@@ -604,13 +709,14 @@ def _sentence_at(starts: list, sents: list, offset) -> Optional[int]:
     return max(k, 0)
 
 
-def _typed_cols(table: str) -> list[tuple[str, str]]:
+@functools.lru_cache(maxsize=None)
+def _typed_cols(table: str) -> tuple[tuple[str, str], ...]:
     out = []
     for part in DDL[table].split(","):
         words = part.strip().split()
         if words[0] != "PRIMARY":
             out.append((words[0].strip('"'), words[1]))
-    return out
+    return tuple(out)
 
 
 def _arrow_types():
