@@ -362,3 +362,32 @@ def test_a_failed_group_commit_is_one_clear_error_with_the_summary(tmp_path, mon
     monkeypatch.setattr(Store, "_insert", real)
     with Store(tmp_path / "out", read_only=True) as st:
         assert st.count("documents") == 2 * (fail_at - 1)
+
+
+def test_a_batch_with_snapshots_ends_with_whole_tables(tmp_path, monkeypatch):
+    """Snapshots after every document (parts), then the last export: parquet/<table>.parquet alone, equal to
+    the database's tables."""
+    from extractor.batch import runner
+    from extractor.batch.store import TABLES, Store
+    monkeypatch.setattr(runner, "SNAPSHOT_SECONDS", 0.0)
+    monkeypatch.setattr(runner, "SNAPSHOT_COST_RATIO", 0.0)
+    seen = []
+    real = Store.export_parquet
+
+    def spy(self, incremental=False):
+        seen.append((incremental, self.has_parts()))
+        return real(self, incremental)
+
+    monkeypatch.setattr(Store, "export_parquet", spy)
+    for n in range(4):
+        (tmp_path / f"r{n}.txt").write_text(report(n), encoding="utf-8")
+    runner.run_batch(sorted(tmp_path.glob("r*.txt")), tmp_path / "out", workers=1, memory_mb=None, quiet=True)
+    assert seen[0] == (False, False) and seen[-1][0] is False
+    assert any(inc and parts for inc, parts in seen)  # parts were written and read back between snapshots
+    import pyarrow.parquet as papq
+    pq = tmp_path / "out" / "parquet"
+    assert sorted(p.name for p in pq.iterdir()) == sorted(f"{t}.parquet" for t in TABLES)
+    with Store(tmp_path / "out", read_only=True) as st:
+        for t in TABLES:
+            assert papq.read_table(pq / f"{t}.parquet").num_rows == st.count(t), t
+        assert st.count("documents") == 4

@@ -79,3 +79,154 @@ def test_failure_mid_document_leaves_nothing(tmp_path, zhoucun_out, monkeypatch)
 def test_read_only_store_needs_a_database(tmp_path):
     with pytest.raises(ExtractorError, match="no batch database"):
         Store(tmp_path / "none", read_only=True)
+
+
+# -- rows built in the batch worker (store.pack) ----------------------------------------------------------
+
+def _rows_by_definition(out: dict) -> dict:
+    """The per-document rows as dicts, as the writer built them before the workers did (``dict(row, doc_id=…)``
+    per row, then :func:`arrow_table`): the oracle of :func:`pack`'s column-wise tables."""
+    from extractor.batch.store import _cell_rows, _sentence_at, _sentence_rows_reference, row_id
+    doc_id = out["document"]["id"]
+    text = out.get("text") or ""
+    sents = _sentence_rows_reference(text, out.get("sections") or [], out.get("page_starts"))
+    starts = [s["start"] for s in sents]
+    qrows = []
+    for i, q in enumerate(out.get("quantities") or []):
+        k = _sentence_at(starts, sents, q.get("start"))
+        qrows.append(dict(q, doc_id=doc_id, idx=i, sentence=k, sentence_text=sents[k]["text"] if k is not None else None,
+                          row_id=row_id(doc_id, "q", i)))
+    return {
+        "sections": [dict(s, doc_id=doc_id) for s in out.get("sections") or []],
+        "quantities": qrows,
+        "measures": [dict(m, doc_id=doc_id, idx=i) for i, m in enumerate(out.get("measures") or [])],
+        "tables": [dict(t, doc_id=doc_id) for t in out.get("tables") or []],
+        "table_cells": _cell_rows(doc_id, out.get("tables") or []),
+        "texts": [{"doc_id": doc_id, "text": text}],
+        "sentences": [dict(s, doc_id=doc_id) for s in sents],
+    }
+
+
+def _with_a_table(out: dict) -> dict:
+    """``out`` with one source table of two cells (the Zhoucun report has none)."""
+    out = dict(out)
+    out["tables"] = [{"id": "t1", "page": 2, "caption": "表1", "unit": "万元", "columns": ["项目", "金额"],
+                      "rows": ["收入"], "header": [["项目", "金额"]], "n_rows": 2, "n_cols": 2,
+                      "cells": [{"row": 0, "col": 0, "text": "收入", "start": 5, "end": 7, "role": "stub"},
+                                {"row": 0, "col": 1, "text": "12.5", "start": 8, "end": 12, "value": 12.5,
+                                 "unit": "万元", "kind": "amount", "quantity": 0, "colspan": 2}]}]
+    return out
+
+
+def test_packed_rows_equal_the_rows_by_definition(zhoucun_out):
+    from extractor.batch.store import PACKED, arrow_table, pack, unpack_table
+    out = _with_a_table(zhoucun_out)
+    packed = pack(out)
+    want = _rows_by_definition(out)
+    for table, rows in want.items():
+        got = unpack_table(packed[PACKED][table])
+        assert got.equals(arrow_table(table, rows)), table
+        assert got.num_rows == len(rows) > 0
+    assert set(packed[PACKED]) == set(want) | {"indicators"}
+    assert packed["chars"] == len(out["text"]) and packed["row"]["n_quantities"] == len(out["quantities"])
+
+
+def test_a_packed_document_is_stored_as_its_json(tmp_path, zhoucun_out):
+    """write_document of pack(out) (what a batch worker sends) and of out itself give the same rows."""
+    from extractor.batch.store import pack
+    got = {}
+    for name, value in (("json", zhoucun_out), ("packed", pack(zhoucun_out))):
+        with Store(tmp_path / name) as s:
+            s.write_document(value, "zc.txt", 1.5, {"input_id": "x"})
+            s.flush()
+            got[name] = {t: s.con.execute(f"SELECT * EXCLUDE ({', '.join(c for c in ('extracted_at', 'added_at') if c in dict(_typed_cols(t)))}) "
+                                          f"FROM {t} ORDER BY ALL").fetchall()
+                         if t in ("documents", "document_sources") else
+                         s.con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
+    assert got["json"] == got["packed"]
+    assert got["json"]["quantities"] and got["json"]["sentences"]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_sentence_sections_in_one_sweep_equal_the_definition(seed):
+    """Random (also overlapping, empty, unordered) sections: the sweep gives each sentence the section the
+    definition does (the last one by start and level that contains the sentence's start)."""
+    import random
+
+    from extractor.batch.store import _sentence_rows_reference, sentence_rows
+    rnd = random.Random(seed)
+    text = "".join(rnd.choice(["一二三。", "四五，六。", "\n", "“七。”", "八九十？", "  "]) for _ in range(rnd.randint(0, 60)))
+    sections = []
+    for i in range(rnd.randint(0, 12)):
+        a = rnd.randint(0, max(len(text), 1))
+        sections.append({"id": f"s{i}", "start": a, "end": a + rnd.randint(-3, len(text) + 3),
+                         "level": rnd.randint(0, 3)})
+    pages = sorted(rnd.sample(range(len(text) + 1), min(3, len(text) + 1))) if seed % 2 else None
+    assert sentence_rows(text, sections, pages) == _sentence_rows_reference(text, sections, pages)
+
+
+def test_sentence_sections_of_a_real_report(zhoucun_out):
+    from extractor.batch.store import _sentence_rows_reference, sentence_rows
+    args = (zhoucun_out["text"], zhoucun_out["sections"], None)
+    rows = sentence_rows(*args)
+    assert rows == _sentence_rows_reference(*args) and sum(r["section"] is not None for r in rows) > len(rows) / 2
+
+
+def _other(out: dict, n: int) -> dict:
+    """``out`` as another document (its own id and source)."""
+    return dict(out, document=dict(out["document"], id=f"{n:04d}" + out["document"]["id"][4:], source=f"r{n}.txt"))
+
+
+def _snapshot_counts(out_dir) -> dict:
+    """What a reader sees while a batch holds the database: the Parquet snapshot (base files and parts)."""
+    import subprocess
+    import sys
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('locked', flush=True); time.sleep(60)", str(out_dir / "extractor.duckdb")],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with Store(out_dir, read_only=True) as r:
+            assert r.note and "snapshot" in r.note
+            return {t: r.count(t) for t in TABLES}
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_snapshots_during_a_run_add_parts_and_the_last_export_folds_them(tmp_path, zhoucun_out):
+    from extractor.batch.store import PARTS_DIR
+    parts = tmp_path / "parquet" / PARTS_DIR
+    with Store(tmp_path) as s:
+        s.write_document(_other(zhoucun_out, 1), "r1.txt")
+        s.flush()
+        s.export_parquet()  # the first snapshot, whole
+        s.write_document(_other(zhoucun_out, 2), "r2.txt")
+        s.write_document(_other(zhoucun_out, 3), "r3.txt")
+        s.flush()
+        s.export_parquet(incremental=True)  # the two new documents' rows only
+        assert sorted(p.name for p in parts.glob("texts-*")) == ["texts-00001.parquet"]
+        s.export_parquet(incremental=True)  # nothing new: no empty part
+        assert len(list(parts.glob("texts-*"))) == 1
+        want = {t: s.count(t) for t in TABLES}
+    import pyarrow.parquet as papq
+    assert papq.read_table(tmp_path / "parquet" / "texts.parquet").num_rows == 1
+    assert papq.read_table(parts / "texts-00001.parquet").num_rows == 2
+    assert want["texts"] == 3 and _snapshot_counts(tmp_path) == want
+    with Store(tmp_path) as s:
+        s.write_document(_other(zhoucun_out, 2), "r2.txt")  # stored rows replaced: the next snapshot is whole
+        s.flush()
+        s.export_parquet(incremental=True)
+        assert not list(parts.glob("texts-*")) and not list(parts.glob("sentences-*"))
+        s.write_document(_other(zhoucun_out, 4), "r4.txt")
+        s.flush()
+        s.export_parquet(incremental=True)
+        assert len(list(parts.glob("quantities-*"))) == 1
+        assert s.has_parts()
+        want = {t: s.count(t) for t in TABLES}
+        s.export_parquet()  # the end of a run: whole tables, no parts
+        assert not parts.exists() and not s.has_parts()
+    for t in TABLES:
+        assert papq.read_table(tmp_path / "parquet" / f"{t}.parquet").num_rows == want[t], t
+    assert _snapshot_counts(tmp_path) == want
+

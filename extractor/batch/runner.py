@@ -344,8 +344,9 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
     workers = workers or os.cpu_count() or 1
     from extractor.batch.dedup import Index, better_original
     with Store(out_dir) as store:
-        if parquet and not (store.dir / "parquet" / "documents.parquet").exists():
-            store.export_parquet()  # a first snapshot, so readers never meet a locked folder without one
+        if parquet and (not (store.dir / "parquet" / "documents.parquet").exists() or store.has_parts()):
+            store.export_parquet()  # a first snapshot, so readers never meet a locked folder without one (or the
+            # parts of a run that stopped before its last export, folded into whole tables)
         done = store.done_ids()
         failed = store.failed_paths()
         sources = store.sources()
@@ -440,7 +441,8 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
                 _write_result(res)
                 if parquet and time.monotonic() > next_snapshot[0]:
                     t_export = time.monotonic()
-                    store.export_parquet()  # readers (query, compare) read this while the database is locked
+                    store.export_parquet(incremental=True)  # readers (query, compare) read this while the
+                    # database is locked; the large tables get the rows stored since the last snapshot
                     took = time.monotonic() - t_export
                     # a snapshot costs time in proportion to the store: never more than a tenth of the run
                     next_snapshot[0] = time.monotonic() + max(SNAPSHOT_SECONDS, SNAPSHOT_COST_RATIO * took)

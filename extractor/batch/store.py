@@ -99,6 +99,11 @@ TABLES = ["documents", "sections", "quantities", "measures", "indicators", "erro
 DOC_TABLES = ("sections", "quantities", "measures", "indicators", "sentences", "texts", "document_sources",
               "tables", "table_cells", "documents")
 TIMESTAMPS = ("extracted_at", "failed_at", "added_at")
+#: the large per-document tables, whose snapshots during a batch are written in parts (the new rows only)
+PART_TABLES = ("sections", "quantities", "measures", "indicators", "texts", "sentences", "tables", "table_cells")
+#: parts per table before a snapshot writes the table whole again
+MAX_PARTS = 32
+PARTS_DIR = ".parts"
 
 
 
@@ -134,6 +139,8 @@ class Store:
         self._pending_docs = 0
         self._pending_since = 0.0
         self._seen: Optional[dict] = None
+        self._new_ids: list = []  # doc_ids committed as new documents since the last Parquet snapshot
+        self._dirty: set = set()  # tables whose stored rows were replaced or deleted since the last snapshot
         if read_only:
             if not self.path.exists():
                 from extractor.core.errors import InputNotFound
@@ -230,6 +237,7 @@ class Store:
                     self._con.execute("UPDATE documents SET n_sources = (SELECT count(*) FROM document_sources s "
                                       "WHERE s.doc_id = documents.doc_id) WHERE list_contains(?, doc_id)",
                                       [sorted(recount)])
+            self._new_ids.extend(r["doc_id"] for r in pending.get("documents", ()))
         except Exception as exc:  # disk full, read-only, I/O error: one clear error, what was committed is kept
             self._seen = None  # what was buffered is not stored: read it back from the database next time
             self._broken = True
@@ -267,10 +275,18 @@ class Store:
                                            f"--wait SECONDS{' (waited %gs)' % wait if wait else ''}")
         self._con = duckdb.connect(":memory:")
         for table, f in files.items():
-            if f.exists():
-                self._con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet({quote_literal(str(f))})")
-            else:
-                self._con.execute(f"CREATE TABLE {table} ({DDL[table]})")
+            for attempt in range(3):  # a part may be folded into <table>.parquet between the listing and the read
+                found = ([f] if f.exists() else []) + sorted(_parts_dir(self.dir).glob(f"{table}-*.parquet"))
+                try:
+                    if found:
+                        names = ", ".join(quote_literal(str(p)) for p in found)
+                        self._con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_parquet([{names}])")
+                    else:
+                        self._con.execute(f"CREATE OR REPLACE TABLE {table} ({DDL[table]})")
+                    break
+                except duckdb.IOException:
+                    if attempt == 2:
+                        raise
         self._con.execute(f"CREATE TABLE meta ({DDL['meta']})")
         for key, value in READ_ONLY_CONFIG.items():  # the same limits as a read-only database connection
             self._con.execute(f"SET {key} = {str(value).lower()}")
@@ -359,6 +375,7 @@ class Store:
             return
         self.flush()
         self._seen = None  # rows are replaced below: read the sets back next time
+        self._dirty.update(PART_TABLES)  # the next snapshot writes these tables whole
         con = self._con
         with self._transaction():
             # the same source with other bytes (a corrected file re-batched) is replaced, never kept beside
@@ -462,38 +479,89 @@ class Store:
             self._con.unregister("_rows")
 
     # -- export -------------------------------------------------------------------------------------
-    def export_parquet(self) -> Path:
+    def export_parquet(self, incremental: bool = False) -> Path:
         """Parquet files of every table in ``DIR/parquet/`` (each written to a temp file, then renamed).
 
+        ``incremental`` (the snapshots of a running batch): the large per-document tables get only the rows of
+        the documents committed since the last snapshot, as one more part in ``parquet/.parts/`` (readers of the
+        snapshot read ``<table>.parquet`` and its parts), so a snapshot costs what was added, not the whole
+        store; a table whose stored rows were replaced or deleted since, and the small tables (documents,
+        sources, errors), are written whole. A full export (the end of a run) writes every table whole and
+        removes the parts: the layout is then ``parquet/<table>.parquet`` alone.
         Rows stream from DuckDB as Arrow batches into pyarrow's writer: no path is ever part of an SQL string.
         """
         pq = self.dir / "parquet"
         pq.mkdir(exist_ok=True)
         cur = self.con.cursor()  # its own connection: a caller's unfinished result does not block the stream
         try:
-            self._export_tables(cur, pq)
+            self._export_tables(cur, pq, incremental)
         finally:
             cur.close()
         return pq
 
-    def _export_tables(self, cur, pq: Path) -> None:
+    def has_parts(self) -> bool:
+        """Whether ``parquet/`` holds snapshot parts (a batch is running, or one stopped before its last export)."""
+        return any(_parts_dir(self.dir).glob("*.parquet"))
+
+    def _export_tables(self, cur, pq: Path, incremental: bool = False) -> None:
+        parts = _parts_dir(self.dir)
+        new_ids, self._new_ids = self._new_ids, []
+        dirty, self._dirty = self._dirty, set()
+        try:
+            for table in TABLES:
+                final = pq / f"{table}.parquet"
+                have = sorted(parts.glob(f"{table}-*.parquet"))
+                if (incremental and table in PART_TABLES and table not in dirty and final.exists()
+                        and len(have) < MAX_PARTS):
+                    if new_ids:
+                        self._export_part(cur, table, parts, have, new_ids)
+                    continue
+                # the parts go just before the whole table replaces <table>.parquet: a reader never gets both
+                self._export_table(cur, table, final, f"SELECT * FROM {table}", drop=have)
+        except BaseException:
+            self._new_ids = new_ids + self._new_ids  # not exported: the next snapshot writes them
+            self._dirty |= dirty
+            raise
+        if not incremental:
+            with contextlib.suppress(OSError):
+                parts.rmdir()
+
+    def _export_part(self, cur, table: str, parts: Path, have: list, new_ids: list) -> None:
+        import pyarrow as pa
+        parts.mkdir(exist_ok=True)
+        n = int(have[-1].stem.rsplit("-", 1)[1]) + 1 if have else 1
+        cur.register("_snapshot_ids", pa.table({"doc_id": pa.array(new_ids, pa.string())}))
+        try:
+            self._export_table(cur, table, parts / f"{table}-{n:05d}.parquet",
+                               f"SELECT * FROM {table} WHERE doc_id IN (SELECT doc_id FROM _snapshot_ids)",
+                               skip_empty=True)
+        finally:
+            cur.unregister("_snapshot_ids")
+
+    @staticmethod
+    def _export_table(cur, table: str, final: Path, sql: str, skip_empty: bool = False, drop=()) -> None:
         import pyarrow.parquet as papq
-        for table in TABLES:
-            final = pq / f"{table}.parquet"
-            tmp = pq / f".{table}.parquet.tmp"
-            rel = cur.sql(f"SELECT * FROM {table}")  # in the order written (sorting costs 3x the export)
-            rows = EXPORT_BATCH_ROWS.get(table, 65536)
-            reader = rel.to_arrow_reader(rows) if hasattr(rel, "to_arrow_reader") else rel.fetch_arrow_reader(rows)
-            try:
-                with papq.ParquetWriter(str(tmp), reader.schema) as writer:
-                    for batch in reader:
-                        writer.write_batch(batch)
-            except BaseException:
-                tmp.unlink(missing_ok=True)
-                raise
-            finally:
-                reader.close()  # the connection takes no other statement while a stream is open
-            os.replace(tmp, final)
+        tmp = final.with_name(f".{final.name}.tmp")
+        rel = cur.sql(sql)  # in the order written (sorting costs 3x the export)
+        rows = EXPORT_BATCH_ROWS.get(table, 65536)
+        reader = rel.to_arrow_reader(rows) if hasattr(rel, "to_arrow_reader") else rel.fetch_arrow_reader(rows)
+        n = 0
+        try:
+            with papq.ParquetWriter(str(tmp), reader.schema) as writer:
+                for batch in reader:
+                    writer.write_batch(batch)
+                    n += batch.num_rows
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        finally:
+            reader.close()  # the connection takes no other statement while a stream is open
+        if skip_empty and not n:
+            tmp.unlink(missing_ok=True)
+            return
+        for f in drop:
+            f.unlink(missing_ok=True)
+        os.replace(tmp, final)
 
     def indicator_frame(self):
         import pandas as pd
@@ -565,15 +633,15 @@ def pack(out: dict) -> dict:
     key, fp = out.get("text_sha256"), out.get("fingerprint")
     if not key or not fp:
         key, fp = key_and_fingerprint(text)
-    arrow = {
+    arrow = {  # (tables without rows are left out: the writer has nothing to insert)
         "sections": _table_of("sections", sections, doc_id=doc_id),
         "quantities": _table_of("quantities", quantities, doc_id=doc_id, idx=list(range(len(quantities))),
                                 sentence=q_sent, sentence_text=[stexts[k] if k is not None else None for k in q_sent],
                                 row_id=[row_id(doc_id, "q", i) for i in range(len(quantities))]),
         "measures": _table_of("measures", measures, doc_id=doc_id, idx=list(range(len(measures)))),
         "indicators": arrow_table("indicators", inds),
-        "tables": _table_of("tables", tables, doc_id=doc_id),
-        "table_cells": arrow_table("table_cells", _cell_rows(doc_id, tables)),
+        "tables": _table_of("tables", tables, doc_id=doc_id) if tables else None,
+        "table_cells": arrow_table("table_cells", _cell_rows(doc_id, tables)) if tables else None,
         "texts": _table_of("texts", [{}], doc_id=doc_id, text=[text]),
         "sentences": _table_of("sentences", sents, doc_id=doc_id),
     }
@@ -591,8 +659,12 @@ def pack(out: dict) -> dict:
             "meta": jsonio.dumps(out.get("meta") or {}, default=str),
             "text_sha256": key, "fingerprint": fp, "n_sources": 1,
         },
-        PACKED: {t: _ipc(a) for t, a in arrow.items() if a.num_rows},
+        PACKED: {t: _ipc(a) for t, a in arrow.items() if a is not None and a.num_rows},
     }
+
+
+def _parts_dir(out_dir: Path) -> Path:
+    return Path(out_dir) / "parquet" / PARTS_DIR
 
 
 def _ipc(table) -> bytes:
@@ -742,14 +814,13 @@ def _column(values: list, typ: str):
     """One Arrow column of ``values`` as :func:`_cell` makes each of them (the common cases without a call
     per value: strings, integers, finite floats, None)."""
     import pyarrow as pa
-    kinds = {type(v) for v in values}
+    kinds = set(map(type, values))
     if kinds <= _PLAIN.get(typ, frozenset()):
         arr = pa.array(values, type=_ARROW[typ]())
-        if typ == "DOUBLE" and float in kinds:
-            import pyarrow.compute as pc
+        if typ == "DOUBLE" and float in kinds and not all(map(math.isfinite, filter(None, values))):
+            import pyarrow.compute as pc  # NaN or an infinity: None, as _cell makes them
             finite = pc.is_finite(arr)
-            if not pc.all(pc.fill_null(finite, True)).as_py():
-                arr = pc.if_else(finite, arr, pa.scalar(None, pa.float64()))
+            arr = pc.if_else(finite, arr, pa.scalar(None, pa.float64()))
         return arr
     return pa.array([_cell(v, typ) for v in values], type=_ARROW[typ]())
 
