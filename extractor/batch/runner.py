@@ -344,6 +344,7 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
     workers = workers or os.cpu_count() or 1
     from extractor.batch.dedup import Index, better_original
     with Store(out_dir) as store:
+        store.snapshots = parquet
         if parquet and (not (store.dir / "parquet" / "documents.parquet").exists() or store.has_parts()):
             store.export_parquet()  # a first snapshot, so readers never meet a locked folder without one (or the
             # parts of a run that stopped before its last export, folded into whole tables)

@@ -141,6 +141,7 @@ class Store:
         self._pending_since = 0.0
         self._seen: Optional[dict] = None
         self._new_ids: list = []  # doc_ids committed as new documents since the last Parquet snapshot
+        self.snapshots = True  # False: no incremental snapshot will be asked for (the new doc_ids are not kept)
         self._dirty: set = set()  # tables whose stored rows were replaced or deleted since the last snapshot
         if read_only:
             if not self.path.exists():
@@ -238,7 +239,8 @@ class Store:
                     self._con.execute("UPDATE documents SET n_sources = (SELECT count(*) FROM document_sources s "
                                       "WHERE s.doc_id = documents.doc_id) WHERE list_contains(?, doc_id)",
                                       [sorted(recount)])
-            self._new_ids.extend(r["doc_id"] for r in pending.get("documents", ()))
+            if self.snapshots:
+                self._new_ids.extend(r["doc_id"] for r in pending.get("documents", ()))
         except Exception as exc:  # disk full, read-only, I/O error: one clear error, what was committed is kept
             self._seen = None  # what was buffered is not stored: read it back from the database next time
             self._broken = True
