@@ -25,7 +25,7 @@ import functools
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Optional
@@ -93,6 +93,7 @@ class _Tables:
     strip_leading: regex.Pattern
     strip_trailing: regex.Pattern
     subject_max: int
+    values: dict = field(default_factory=dict, repr=False)  # numeral as matched -> (value, max): _value's memo
 
 
 def _charset(spec: str) -> frozenset:
@@ -549,13 +550,24 @@ class _Found:
     neg: bool = False  # written with a minus sign (−3.9%, 负3.9%): a fall word does not flip it again
 
 
-def _inside_quotes(w: str, s: int, e: int, t: _Tables) -> bool:
+@functools.lru_cache(maxsize=4)
+def _quote_class(chars: str) -> re.Pattern:
+    return re.compile("[" + re.escape(chars) + "]")
+
+
+def _inside_quotes(w: str, s: int, e: int, t: _Tables, opens: Optional[list] = None) -> bool:
+    """Whether ``w[s:e]`` stands inside quotes (“9.16”案) opened at most ``quote_max`` characters before.
+    ``opens``: the sorted positions of the text's opening quotes (found once per text)."""
     lo = max(0, s - t.quote_max)
-    best = -1
-    for ch in t.quote_open:
-        i = w.rfind(ch, lo, s)
-        if i > best:
-            best = i
+    if opens is not None:
+        k = bisect.bisect_left(opens, s) - 1
+        best = opens[k] if k >= 0 and opens[k] >= lo else -1
+    else:
+        best = -1
+        for ch in t.quote_open:
+            i = w.rfind(ch, lo, s)
+            if i > best:
+                best = i
     if best < 0:
         return False
     between = w[best + 1:s]
@@ -590,9 +602,21 @@ _FRACTION_CONTEXT = regex.compile(r"(?:占|约|近|超过|超|逾|仅|达到|达
 _FRACTION_AFTER = ("以上", "以下", "左右", "的", "强", "多")
 
 
+_VALUES_MAX = 50_000  # numerals remembered per table set (a report repeats its figures and their forms)
+
+
 def _value(s: str, t: _Tables) -> tuple:
     """``(value, max)`` of a number as matched: exact (max None), or an approximate numeral's range
     (三四 3–4, 几十 20–90, 上百). ``(None, None)`` when it is neither."""
+    got = t.values.get(s)
+    if got is None:
+        if len(t.values) >= _VALUES_MAX:
+            t.values.clear()
+        got = t.values[s] = _parse_value(s, t)
+    return got
+
+
+def _parse_value(s: str, t: _Tables) -> tuple:
     if s.isdigit() and s.isascii():  # the common case first: 54, 2023
         return Decimal(s), None
     s = s.replace(" ", "") if " " in s else s
@@ -662,6 +686,7 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
         gi[k] for k in ("cur", "an", "ad", "dbl", "dn", "dq", "half", "ps", "pb"))
     # the unit after a multiplier has its own groups (re has no repeated group names)
     I_UNIT2, I_Q1B, I_PS2, I_PB2 = (gi[k] for k in ("unit2", "q1b", "ps2", "pb2"))
+    opens = None  # positions of the opening quotes, found at the first number that needs them
     for m in t.pattern.finditer(w):
         g = m.groups()
         unit_text = g[I_UNIT] or g[I_UNIT2] or ""
@@ -815,7 +840,9 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
                 or (n1 is not None and len(n1) in (5, 7) and n1.isdigit()))
         if look and _trapped(w, s, e, t):
             continue
-        if _inside_quotes(w, s, e, t):
+        if opens is None:
+            opens = [q.start() for q in _quote_class(t.quote_open).finditer(w)]
+        if _inside_quotes(w, s, e, t, opens):
             continue
         # qualifier
         qual = "approx" if approx else "exact"

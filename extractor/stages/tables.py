@@ -21,6 +21,7 @@ The rules are data: ``data/tables/tables.yaml``.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
@@ -809,8 +810,14 @@ def detect_aligned(text: str, taken: list) -> list[SourceTable]:
             parts.append((s + pos, s + len(line)))
         return [(a, b) for a, b in (_strip_span(text, a, b) for a, b in parts) if b > a]
 
+    # a line without a gap has one field at the most: only the lines with a gap can start or continue a block
+    starts = [s for s, _ in lines]
+    gapped = {bisect.bisect_right(starts, m.start()) - 1 for m in _FIELD_GAP.finditer(text)}
     k = 0
     while k < len(lines):
+        if k not in gapped:
+            k += 1
+            continue
         s, e = lines[k]
         f = fields(s, e)
         if len(f) < 2 or any(a <= s < b for a, b in taken) or "|" in text[s:e]:
@@ -819,7 +826,7 @@ def detect_aligned(text: str, taken: list) -> list[SourceTable]:
         n = len(f)
         block = [(k, f)]
         j = k + 1
-        while j < len(lines):
+        while j < len(lines) and j in gapped:
             f2 = fields(*lines[j])
             if len(f2) != n or "|" in text[lines[j][0]:lines[j][1]]:
                 break
