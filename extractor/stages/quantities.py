@@ -49,9 +49,34 @@ def _load(name: str) -> dict:
 
 
 def _alt(words: Iterable[str], escape: bool = True) -> str:
-    """A regex alternation of ``words``, longest first (so 个百分点 wins over 个)."""
+    """A regex alternation of ``words``, longest first (so 个百分点 wins over 个).
+
+    Literal words (``escape``) are written as a trie: ``个(?:百分点)?`` for 个 and 个百分点. It matches what the
+    longest-first list matches, in the same order when the engine backtracks (the words that match at one
+    position are prefixes of each other, so they lie on one path of the trie, tried from the longest), and the
+    engine tries one branch per character instead of every word: a list of hundreds of slogans or units is
+    searched several times faster."""
     ws = sorted(set(words), key=lambda w: (-len(w), w))
-    return "|".join(regex.escape(w) if escape else w for w in ws)
+    if not escape:
+        return "|".join(ws)
+    root: dict = {}
+    for w in ws:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+    return _trie(root)
+
+
+def _trie(node: dict) -> str:
+    """The regex of what may follow at one node of :func:`_alt`'s trie."""
+    kids = sorted(k for k in node if k)
+    if not kids:
+        return ""
+    body = "|".join(regex.escape(k) + _trie(node[k]) for k in kids)
+    if "" in node:  # a word may end here: the longer ones are tried first
+        return f"(?:{body})?"
+    return body if len(kids) == 1 else f"(?:{body})"
 
 
 @dataclass
