@@ -559,7 +559,7 @@ def _num(x: Decimal) -> float:
 
 # ----------------------------------------------------------------------------------------- the finder
 
-@dataclass
+@dataclass(slots=True)
 class _Found:
     start: int  # working offsets
     end: int
@@ -896,9 +896,7 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
         fv, fmax = _num(value), (_num(vmax) if vmax is not None else None)
         if not math.isfinite(fv) or (fmax is not None and not math.isfinite(fmax)):
             continue
-        f = _Found(s, e, fv, canon, unit_text, qual, kind, 1, changed, fmax, num_start)
-        f.neg = neg
-        out.append(f)
+        out.append(_Found(s, e, fv, canon, unit_text, qual, kind, 1, changed, fmax, num_start, neg))
     return out
 
 
