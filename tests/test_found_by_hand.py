@@ -47,6 +47,16 @@ def test_a_gap_after_higher_than_is_exact():
     assert _one("增速高于全国8.4个百分点", "8.4个百分点").qualifier == "exact"
 
 
-@pytest.mark.xfail(strict=True, reason="an Arabic 亿 then 万 (1亿1000多万元) is read as two quantities")
-def test_arabic_yi_then_wan_is_one_quantity():
-    assert _one("收入1亿1000多万元", "1亿1000多万元").value == 110_000_000
+@pytest.mark.parametrize("text, span, value, unit, qualifier", [
+    ("收入1亿1000多万元", "1亿1000多万元", 110_000_000.0, "元", "lower"),
+    ("共1亿2千万元", "1亿2千万元", 120_000_000.0, "元", "exact"),
+    ("惠及1亿1000余万人", "1亿1000余万人", 110_000_000.0, "人", "lower"),
+    ("总数10亿5000万", "10亿5000万", 1_050_000_000.0, "", "exact"),  # was read as 5000万 alone
+    ("投资1亿1000万，", "1亿1000万", 110_000_000.0, "", "exact"),
+    ("达2亿3000万以上", "2亿3000万以上", 230_000_000.0, "", "lower"),
+    ("全年2亿3500万人次", "2亿3500万人次", 235_000_000.0, "人次", "exact"),
+])
+def test_arabic_yi_then_wan_is_one_quantity(text, span, value, unit, qualifier):
+    q = _one(text, span)
+    assert (q.value, q.unit, q.qualifier) == (value, unit, qualifier)
+    assert len(find_quantities(text)) == 1

@@ -428,7 +428,12 @@ def tables() -> _Tables:
     capitals = "拾佰仟" + big_chars + "".join(k for k in digits if k not in "零〇一二两三四五六七八九")
     num_cn = (f"(?:[{plain_digits}]|十|拾|[{amb}](?=[{capitals}]))(?:[{cn_body}]|千(?![{unit_千}]))*"
               f"(?:{dp}[{cn_frac_digits}]+[{big_chars}]*)?")
-    num_ar = (r"(?=\d{1,4}[亿万]\d)(?:\d{1,4}亿\d{1,4}万(?:\d{2,4}(?![\d.]))?|\d{1,4}万\d{2,4}(?![\d.]))|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d{1,3}(?:，\d{3})+(?:\.\d+)?(?![\d，])"
+    # 1亿1000多万元, 1亿2千万元: an Arabic number with 亿, then a qualifier or a multiplier of 万 (the
+    # multiplier multiplies only what follows 亿: _higher_place)
+    wan_mults = _alt(k for k in mults if k.endswith("万"))
+    yi_then = rf"|\d{{1,4}}亿\d{{1,4}}(?=(?:{_alt(q['inner'])})?(?:{wan_mults}))"
+    num_ar = (r"(?=\d{1,4}[亿万]\d)(?:\d{1,4}亿\d{1,4}万(?:\d{2,4}(?![\d.]))?|\d{1,4}万\d{2,4}(?![\d.])" + yi_then
+              + r")|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d{1,3}(?:，\d{3})+(?:\.\d+)?(?![\d，])"
               r"|\d+(?:\.\d+| +\. +\d+(?![\d.]))?")
     # atomic numbers that never start inside another number: 2023年 is one failed try, not four
     # a bare 百/千/万 is a numeral before 余/多 or after a bound word: 百余家, 千余人, 近千家, 逾万人
@@ -491,7 +496,7 @@ def tables() -> _Tables:
         rf"(?:(?P<m0>{mult})?(?P<u0>[%‰])?(?P<rs>[—–\-~～至到])(?P<n2>{number})(?!{reject}))?"
         rf"(?P<half>{half})?"
         rf"(?:(?P<q1>{inner})?(?P<unit>{unit_alt}){per_alt('')}|(?P<q0>{inner})?(?P<mult>{mult})(?P<q1b>{inner})?"
-        rf"(?:(?P<unit2>{unit_alt}){per_alt('2')})?|(?(cur)(?=[^\d.]|$)|(?!))))"
+        rf"(?:(?P<unit2>{unit_alt}){per_alt('2')})?|(?(cur)(?=[^\d.]|$)|(?!))|(?<=\d万)))"
         rf"(?P<q2>{after})?"
     )
     # compiled with re (several times faster per position tried than regex), \d read as regex reads it
@@ -659,8 +664,8 @@ def _parse_value(s: str, t: _Tables) -> tuple:
 
 def _higher_place(n1: str, mult: str, t: _Tables) -> Optional[tuple]:
     """``(head, tail)`` values when the numeral before the multiplier ``mult`` holds a higher place than it
-    (一亿一千 before 万: 一亿 and 一千), else None."""
-    if mult != "万" or "亿" not in n1 or n1.endswith("亿"):
+    (一亿一千 before 万, 1亿2 before 千万: 一亿 and 一千, 1亿 and 2), else None."""
+    if not mult.endswith("万") or "亿" not in n1 or n1.endswith("亿"):
         return None
     k = n1.rindex("亿")
     head, _ = _value(n1[:k + 1], t)
