@@ -37,14 +37,26 @@ def test_chinese_numeral_with_wan_and_no_counting_word():
         assert not find_quantities(idiom), idiom
 
 
-@pytest.mark.xfail(strict=True, reason="多 after 倍 is not read as a qualifier (多 after other units starts words)")
-def test_bei_duo_is_lower():
-    assert _one("增长1倍多", "1倍多").qualifier == "lower"
+@pytest.mark.parametrize("text, span, qualifier", [
+    ("增长1倍多", "1倍多", "lower"),
+    ("提高了2倍多的水平", "2倍多", "lower"),
+    ("翻了1倍余。", "1倍余", "lower"),
+    ("增长1倍多，", "1倍多", "lower"),
+    ("增长1倍多元化", "1倍", "exact"),  # 多元 is a word
+])
+def test_bei_duo_is_lower(text, span, qualifier):
+    assert _one(text, span).qualifier == qualifier
 
 
-@pytest.mark.xfail(strict=True, reason="高于X N个百分点 is a gap, not a bound; the context word 高于 makes it lower")
-def test_a_gap_after_higher_than_is_exact():
-    assert _one("增速高于全国8.4个百分点", "8.4个百分点").qualifier == "exact"
+@pytest.mark.parametrize("text, span, qualifier", [
+    ("增速高于全国8.4个百分点", "8.4个百分点", "exact"),  # the gap between the two rates
+    ("低于全省0.3个百分点", "0.3个百分点", "exact"),
+    ("高于3个百分点", "3个百分点", "lower"),  # nothing named between: a bound
+    ("比重高于全国5%", "5%", "lower"),
+    ("失业率低于5.5%", "5.5%", "upper"),
+])
+def test_a_gap_after_higher_than_is_exact(text, span, qualifier):
+    assert _one(text, span).qualifier == qualifier
 
 
 @pytest.mark.parametrize("text, span, value, unit, qualifier", [

@@ -96,8 +96,12 @@ class _Tables:
     before_q: dict
     inner_q: dict
     after_q: dict
+    after_unit: frozenset  # units after which an inner word is the qualifier (1倍多)
+    after_unit_next: str  # … when one of these (or a mark, a line end) comes next
     context_q: regex.Pattern  # searched at the end of the text before a quantity
     context_q_map: dict
+    gap_words: frozenset  # comparison words that, with a gap, make a difference exact (高于全国8.4个百分点)
+    gap_units: frozenset
     traps: "re.Pattern | regex.Pattern"  # re when the trap patterns allow it (see _as_re)
     glued_before: frozenset
     glued_after: frozenset
@@ -530,7 +534,11 @@ def tables() -> _Tables:
         scaled=scaled, per_scales=per_scales, pct=pct_map, pct_whole=pct_whole,
         count_units=count_units,
         before_q=dict(q["before"]), inner_q=dict(q["inner"]), after_q=dict(q["after"]),
+        after_unit=frozenset((q.get("after_unit") or {}).get("units") or ()),
+        after_unit_next=str((q.get("after_unit") or {}).get("followed_by") or ""),
         context_q=context_q, context_q_map=dict(ctx),
+        gap_words=frozenset((q.get("context_gap_exact") or {}).get("words") or ()),
+        gap_units=frozenset((q.get("context_gap_exact") or {}).get("units") or ()),
         traps=traps,
         glued_before=_charset(tr["glued_before"]),
         glued_after=_charset(tr["glued_after"]),
@@ -795,6 +803,10 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
                 value *= scale
                 if vmax is not None:
                     vmax *= scale
+            if (unit_text in t.after_unit and e < n and w[e] in t.inner_q and not g[I_Q2]
+                    and (e + 1 >= n or w[e + 1] in t.after_unit_next or not w[e + 1].isalnum())):
+                e += 1  # 1倍多
+                scale_q = t.inner_q[w[e - 1]]
             decimal_count = (kind == "count" and not g[I_MULT] and "." in n1 and len(unit_text) == 1)
             if decimal_count and _merged_unit(w, *m.span("unit" if g[I_UNIT] else "unit2")):
                 continue  # 113.9人造板: no unit, and a bare number is no quantity
@@ -894,7 +906,8 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
                 word = cm.group(0)
                 for k, v in t.context_q_map.items():
                     if word.startswith(k):
-                        qual = v or qual
+                        if not (len(word) > len(k) and k in t.gap_words and canon in t.gap_units):
+                            qual = v or qual  # (高于全国8.4个百分点 is a gap: exact)
                         break
         if vmax is not None and vmax < value and kind != "change":
             continue  # a descending "range" (1到0%) is no range of values
