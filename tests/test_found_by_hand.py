@@ -72,3 +72,27 @@ def test_arabic_yi_then_wan_is_one_quantity(text, span, value, unit, qualifier):
     q = _one(text, span)
     assert (q.value, q.unit, q.qualifier) == (value, unit, qualifier)
     assert len(find_quantities(text)) == 1
+
+
+@pytest.mark.parametrize("text, span, period", [
+    ("今年赤字率拟按2.8%左右安排。", "2.8%左右", "target"),  # 拟…安排: a budget plan
+    ("今年拟安排地方政府专项债券3.65万亿元。", "3.65万亿元", "target"),
+    ("拟发行超长期特别国债1.3万亿元。", "1.3万亿元", "target"),
+    ("去年农村建成住宅约六亿平方米。", "约六亿平方米", "actual"),  # built during the year: a flow
+    ("今年新建成5G基站1.2万个。", "1.2万个", "actual"),
+    ("全区建立人民调解委员会183个。", "183个", "stock"),  # no year: what stands
+    ("全年生猪存栏50500头。", "50500头", "stock"),  # 存栏 is a level whatever the year
+    ("截至年底，建成5G基站1.2万个。", "1.2万个", "cumulative"),
+])
+def test_period_words_found_by_hand(text, span, period):
+    assert _one(text, span).period == period
+
+
+@pytest.mark.xfail(strict=True, reason="a target list goes on past the full stop (预期目标是：…5%左右。CPI涨幅2%左右)")
+def test_a_target_list_past_the_full_stop():
+    assert _one("主要预期目标是：地区生产总值增长5%左右。居民消费价格涨幅2%左右。", "2%左右").period == "target"
+
+
+@pytest.mark.xfail(strict=True, reason="五年来 heading a paragraph does not reach the sentences after its first full stop")
+def test_five_years_heading_a_paragraph():
+    assert _one("五年来，民生保障扎实有力。建成养老机构357家。", "357家").period == "cumulative"

@@ -119,6 +119,8 @@ class _Tables:
     cumulative: regex.Pattern
     stock_sentence: regex.Pattern
     stock_clause: regex.Pattern
+    flow_sentence: regex.Pattern  # a year before the number: a stock_clause cue names a flow
+    stock_levels: frozenset  # … unless the cue is one of these levels (存栏)
     strip_leading: regex.Pattern
     strip_trailing: regex.Pattern
     subject_max: int
@@ -548,6 +550,8 @@ def tables() -> _Tables:
         level_between=level_between, far_gap=int(ch["far_gap"]),
         target=cues("target"), override=cues("actual_override"), cumulative=cues("cumulative"),
         stock_sentence=cues("stock_sentence"), stock_clause=cues("stock_clause"),
+        flow_sentence=cues("flow_sentence") if pe.get("flow_sentence") else re.compile(r"(?!)"),
+        stock_levels=frozenset(pe.get("flow_not_for") or ()),
         strip_leading=_compile(su["strip_leading"]),
         strip_trailing=_compile(su["strip_trailing"]),
         subject_max=int(su["max_chars"]),
@@ -999,8 +1003,11 @@ def _period(w: str, f: _Found, sent_start: int, full_start: int, c_start: int, c
             return "cumulative"
     if f.kind == "change":
         return "actual"
-    if (cues.any_before("stock", t.stock_sentence, full_start, bounds.FULL_STOP, f.start)
-            or (f.kind != "rate" and t.stock_clause.search(w, c_start, c_end))):
+    if cues.any_before("stock", t.stock_sentence, full_start, bounds.FULL_STOP, f.start):
+        return "stock"
+    sm = t.stock_clause.search(w, c_start, c_end) if f.kind != "rate" else None
+    if sm and (sm.group(0) in t.stock_levels
+               or not cues.any_before("flow", t.flow_sentence, sent_start, bounds.SENTENCE, f.start)):
         return "stock"
     return "actual"
 
