@@ -88,9 +88,11 @@ def test_period_words_found_by_hand(text, span, period):
     assert _one(text, span).period == period
 
 
-@pytest.mark.xfail(strict=True, reason="a target list goes on past the full stop (预期目标是：…5%左右。CPI涨幅2%左右)")
 def test_a_target_list_past_the_full_stop():
-    assert _one("主要预期目标是：地区生产总值增长5%左右。居民消费价格涨幅2%左右。", "2%左右").period == "target"
+    text = "主要预期目标是：地区生产总值增长5%左右。居民消费价格涨幅2%左右。单位GDP能耗下降3%左右。"
+    assert [q.period for q in find_quantities(text)] == ["target"] * 3
+    later = "今年的主要目标是：新增就业1200万人以上。\n去年完成投资30亿元。"  # the list ends with its paragraph
+    assert [q.period for q in find_quantities(later)] == ["target", "actual"]
 
 
 @pytest.mark.xfail(strict=True, reason="五年来 heading a paragraph does not reach the sentences after its first full stop")

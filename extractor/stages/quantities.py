@@ -115,6 +115,7 @@ class _Tables:
     level_between: regex.Pattern
     far_gap: int
     target: regex.Pattern
+    target_paragraph: regex.Pattern  # a list of targets to the end of its paragraph (预期目标是：…)
     override: regex.Pattern
     cumulative: regex.Pattern
     stock_sentence: regex.Pattern
@@ -549,6 +550,7 @@ def tables() -> _Tables:
         change_adjacent=change_adjacent, change_far=change_far, decrease=decrease,
         level_between=level_between, far_gap=int(ch["far_gap"]),
         target=cues("target"), override=cues("actual_override"), cumulative=cues("cumulative"),
+        target_paragraph=cues("target_paragraph") if pe.get("target_paragraph") else re.compile(r"(?!)"),
         stock_sentence=cues("stock_sentence"), stock_clause=cues("stock_clause"),
         flow_sentence=cues("flow_sentence") if pe.get("flow_sentence") else re.compile(r"(?!)"),
         stock_levels=frozenset(pe.get("flow_not_for") or ()),
@@ -977,6 +979,17 @@ class _Cues:
             got = self.cache[key] = (hits, [h[1] for h in hits])  # the ends never decrease (no overlaps)
         return got
 
+    def list_opened(self, pos: int) -> bool:
+        """Whether a list of targets (``target_paragraph``) opens in the paragraph before ``pos``."""
+        start = self.w.rfind("\n", 0, pos) + 1
+        key = ("paragraph", start)
+        end = self.cache.get(key)
+        if end is None:
+            stop = self.w.find("\n", pos)
+            m = self.t.target_paragraph.search(self.w, start, len(self.w) if stop < 0 else stop)
+            end = self.cache[key] = m.end() if m else -1
+        return 0 <= end <= pos
+
     def before(self, name: str, pattern, start: int, marks: str, pos: int) -> list:
         """``(start, end, match)`` of ``pattern`` in the sentence beginning at ``start`` that end by ``pos``."""
         hits, ends = self._hits(name, pattern, start, marks, pos)
@@ -991,6 +1004,8 @@ class _Cues:
 def _period(w: str, f: _Found, sent_start: int, full_start: int, c_start: int, c_end: int, t: _Tables,
             cues: _Cues) -> str:
     if cues.any_before("target", t.target, full_start, bounds.FULL_STOP, f.start):
+        return "target"
+    if cues.list_opened(f.start):
         return "target"
     cm = None
     for s, e, m in cues.before("cumulative", t.cumulative, sent_start, bounds.SENTENCE, f.start):
