@@ -95,6 +95,12 @@ def test_a_target_list_past_the_full_stop():
     assert [q.period for q in find_quantities(later)] == ["target", "actual"]
 
 
-@pytest.mark.xfail(strict=True, reason="五年来 heading a paragraph does not reach the sentences after its first full stop")
-def test_five_years_heading_a_paragraph():
-    assert _one("五年来，民生保障扎实有力。建成养老机构357家。", "357家").period == "cumulative"
+@pytest.mark.parametrize("text, periods", [
+    ("五年来，民生保障扎实有力。建成养老机构357家。", ["cumulative"]),
+    ("——这五年高质量发展稳步推进。开通航线483条。", ["cumulative"]),
+    ("五年来，民生保障扎实有力。建成养老机构357家。2025年新增就业30万人。", ["cumulative", "actual"]),  # a year of its own
+    ("今年完成投资30亿元。五年来建成学校12所。", ["actual", "cumulative"]),  # 五年来 does not open the paragraph
+    ("五年来，成绩显著。\n全年新增就业30万人。", ["actual"]),  # the next paragraph is not looked back over
+])
+def test_five_years_heading_a_paragraph(text, periods):
+    assert [q.period for q in find_quantities(text)] == periods

@@ -116,6 +116,8 @@ class _Tables:
     far_gap: int
     target: regex.Pattern
     target_paragraph: regex.Pattern  # a list of targets to the end of its paragraph (预期目标是：…)
+    cumulative_paragraph: regex.Pattern  # a paragraph that opens looking back over years (五年来，…)
+    paragraph_cumulative_not: regex.Pattern  # … except a sentence with a year of its own
     override: regex.Pattern
     cumulative: regex.Pattern
     stock_sentence: regex.Pattern
@@ -551,6 +553,9 @@ def tables() -> _Tables:
         level_between=level_between, far_gap=int(ch["far_gap"]),
         target=cues("target"), override=cues("actual_override"), cumulative=cues("cumulative"),
         target_paragraph=cues("target_paragraph") if pe.get("target_paragraph") else re.compile(r"(?!)"),
+        cumulative_paragraph=cues("cumulative_paragraph") if pe.get("cumulative_paragraph") else re.compile(r"(?!)"),
+        paragraph_cumulative_not=(cues("paragraph_cumulative_not") if pe.get("paragraph_cumulative_not")
+                                  else re.compile(r"(?!)")),
         stock_sentence=cues("stock_sentence"), stock_clause=cues("stock_clause"),
         flow_sentence=cues("flow_sentence") if pe.get("flow_sentence") else re.compile(r"(?!)"),
         stock_levels=frozenset(pe.get("flow_not_for") or ()),
@@ -990,6 +995,17 @@ class _Cues:
             end = self.cache[key] = m.end() if m else -1
         return 0 <= end <= pos
 
+    def paragraph_looks_back(self, pos: int) -> bool:
+        """Whether the paragraph of ``pos`` opens with a cue of several years (``cumulative_paragraph``)."""
+        start = self.w.rfind("\n", 0, pos) + 1
+        key = ("looks_back", start)
+        got = self.cache.get(key)
+        if got is None:
+            while start < pos and self.w[start] in " \t\u3000":
+                start += 1
+            got = self.cache[key] = bool(self.t.cumulative_paragraph.match(self.w, start, pos))
+        return got
+
     def before(self, name: str, pattern, start: int, marks: str, pos: int) -> list:
         """``(start, end, match)`` of ``pattern`` in the sentence beginning at ``start`` that end by ``pos``."""
         hits, ends = self._hits(name, pattern, start, marks, pos)
@@ -1016,6 +1032,9 @@ def _period(w: str, f: _Found, sent_start: int, full_start: int, c_start: int, c
     if cm is not None:
         if not cues.any_before("override", t.override, sent_start, bounds.SENTENCE, f.start, min(f.start, cm)):
             return "cumulative"
+    elif cues.paragraph_looks_back(f.start) and not cues.any_before(
+            "own_year", t.paragraph_cumulative_not, sent_start, bounds.SENTENCE, f.start):
+        return "cumulative"
     if f.kind == "change":
         return "actual"
     if cues.any_before("stock", t.stock_sentence, full_start, bounds.FULL_STOP, f.start):
