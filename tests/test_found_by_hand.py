@@ -104,3 +104,49 @@ def test_a_target_list_past_the_full_stop():
 ])
 def test_five_years_heading_a_paragraph(text, periods):
     assert [q.period for q in find_quantities(text)] == periods
+
+
+# ------------------------------------------------------------------ the second reading (40 paragraphs, seed 20261205)
+
+@pytest.mark.parametrize("text, span, value, vmax, unit, qualifier, kind", [
+    ("算力总规模达到10.36百亿亿次/秒", "10.36百亿亿次/秒", 1.036e19, None, "次/秒", "exact", "amount"),  # 百亿亿 = 10^18
+    ("调高到百分之八至九", "百分之八至九", 8.0, 9.0, "%", "lower", "rate"),  # the second bound without 百分之
+    ("每年递增百分之四到五", "百分之四到五", 4.0, 5.0, "%", "lower", "change"),
+    ("一般可以增产百分之十到二十左右", "百分之十到二十左右", 10.0, 20.0, "%", "approx", "change"),
+    ("比上年增长一倍", "一倍", 1.0, None, "倍", "exact", "change"),  # 一 alone is a word, not before 倍 after a change
+    ("提高了一倍多", "一倍多", 1.0, None, "倍", "lower", "change"),
+    ("比上年增加一倍以上", "一倍以上", 1.0, None, "倍", "lower", "change"),
+    ("会同农业农村厅等6部门联合印发", "6部门", 6.0, None, "部门", "exact", "count"),  # not 6 部
+])
+def test_second_reading_read_right(text, span, value, vmax, unit, qualifier, kind):
+    q = _one(text, span)
+    assert (q.value, q.max, q.unit, q.qualifier, q.kind) == (value, vmax, unit, qualifier, kind)
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("开工建设10亿元以上重大产业项目47个", "10亿元以上"),  # a threshold that scopes the projects
+    ("一倍", "一倍"),  # no change word: no quantity
+    ("增长百分之五至十月份", "百分之五至十"),  # 十月 is a month
+])
+def test_second_reading_not_quantities(text, absent):
+    assert absent not in [q.text for q in find_quantities(text)]
+
+
+@pytest.mark.parametrize("text, span, period", [
+    ("稳预期，地区生产总值增长5.3%。", "5.3%", "actual"),  # the slogan 稳预期 is no target cue
+    ("经济运行好于预期，增长5.3%。", "5.3%", "actual"),
+    ("今年要淘汰燃煤小锅炉5万台。", "5万台", "target"),
+    ("中央财政将投入60亿元。", "60亿元", "target"),
+])
+def test_second_reading_periods(text, span, period):
+    assert _one(text, span).period == period
+
+
+@pytest.mark.xfail(strict=True, reason="an approximate 亿 with no counting word (上亿市场主体, 数亿农民) is not read")
+def test_approximate_yi_without_a_unit():
+    assert _one("激发上亿市场主体活力", "上亿").qualifier == "approx"
+
+
+@pytest.mark.xfail(strict=True, reason="连续N年 in one clause makes the other clauses of its sentence cumulative")
+def test_lianxu_in_another_clause():
+    assert _one("连续六年获“好”的等次，特色产业覆盖率超90%。", "超90%").period == "actual"

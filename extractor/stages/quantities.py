@@ -88,6 +88,7 @@ class _Tables:
     small: dict
     big: dict
     lone: frozenset
+    lone_units: frozenset  # … except before these units after a change word (增长一倍)
     scaled: dict  # surface -> (canonical, factor, kind): 成 → (%, 10, rate)
     per_scales: dict  # 百 → 100 in 部/百人
     pct: dict  # 百分之 -> (unit, factor)
@@ -496,7 +497,7 @@ def tables() -> _Tables:
     source = (
         rf"(?=[{first}])(?=(?:{cur})?(?:{pre})?(?:(?<!\d)\d|[{starts}]))(?P<cur>{cur})?(?P<pre>{pre})?"
         rf"(?:(?P<pct>{pct})(?P<pn>{'|'.join(regex.escape(k[len(k) - 1]) for k in pct_whole)}(?![{cn_all}])|{number})"
-        rf"(?:[至到—–\-~～](?P=pct)(?P<pn2>{number}))?"
+        rf"(?:[至到—–\-~～](?:(?P=pct))?(?P<pn2>{number})(?![月日年号时]))?"
         rf"|(?P<fd>{num_cn}){frac}(?P<fn>{num_cn})"
         rf"|(?=\d{{1,3}}/\d)(?<![\d/.:\-])(?P<an>\d{{1,3}})/(?P<ad>\d{{1,3}})(?![\d/.:\-%])"
         rf"|(?P<dbl>{regex.escape(dbl['word'])}(?:{regex.escape(dbl['optional_between'])})?"
@@ -536,6 +537,7 @@ def tables() -> _Tables:
     return _Tables(
         pattern=pattern, units=units, mults=mults, digits=digits, small=small, big=big,
         lone=frozenset(num.get("lone_words") or []),
+        lone_units=frozenset(num.get("lone_after_change") or []),
         scaled=scaled, per_scales=per_scales, pct=pct_map, pct_whole=pct_whole,
         count_units=count_units,
         before_q=dict(q["before"]), inner_q=dict(q["inner"]), after_q=dict(q["after"]),
@@ -776,8 +778,10 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
                     continue
                 if unit_text:
                     s = m.start("pre") if g[I_PRE] else num_start  # the currency word stays outside the span
-            if n1 in t.lone and not g[I_MULT] and not g[I_N2] and unit_text not in t.scaled and not g[I_HALF]:
-                continue
+            if n1 in t.lone and not g[I_MULT] and not g[I_N2] and unit_text not in t.scaled and not g[I_HALF] \
+                    and not (unit_text in t.lone_units
+                             and t.change_adjacent.search(w, max(0, num_start - 10), num_start)):
+                continue  # 一批, 一线 (but 增长一倍)
             if n1 == "一" and unit_text in t.scaled and num_start > 0 and w[num_start - 1] in "统唯同单万第逐划均专合归整如始":
                 continue  # 统一成本
             if len(n1) > 18 and n1[0].isdigit():  # a code or an identifier, not a figure
@@ -967,26 +971,47 @@ def _change(w: str, f: _Found, clause_start: int, t: _Tables) -> None:
                 f.kind, f.sign, f.changed = "change", (-1 if neg else 1), True
 
 
+_WINDOW = 400  # how far back a sentence start and forward a sentence end are looked for around a number
+_PARAGRAPH_KEYS = ("paragraph", "looks_back")  # cached per paragraph, not per sentence
+
+
 class _Cues:
     """Matches of the period cues in each sentence of one text, found once per sentence."""
 
     def __init__(self, w: str, t: _Tables, year: Optional[int]):
         self.w, self.t, self.year = w, t, year
         self.cache: dict = {}
+        self._para = (0, 0)  # (the position asked last, its paragraph start)
+        self.misses = 0
 
     def _hits(self, name: str, pattern, start: int, marks: str, pos: int) -> tuple:
         key = (name, start)
         got = self.cache.get(key)
         if got is None:
-            end = bounds.end_of(self.w, pos, marks, window=400)
+            self.misses += 1
+            if self.misses % 2048 == 0:  # sentences that start a window behind this number are never asked again
+                self.cache = {k: v for k, v in self.cache.items() if k[0] in _PARAGRAPH_KEYS or k[1] >= pos - _WINDOW}
+            end = bounds.end_of(self.w, pos, marks, window=_WINDOW)
             sub = self.w[start:end]
             hits = [(m.start() + start, m.end() + start, m) for m in pattern.finditer(sub)]
             got = self.cache[key] = (hits, [h[1] for h in hits])  # the ends never decrease (no overlaps)
         return got
 
+    def paragraph_start(self, pos: int) -> int:
+        """Where the paragraph (line) of ``pos`` starts. The numbers are asked about in order: the search goes
+        back only to the position asked before (a text of one long line costs no more than a short one)."""
+        last, start = self._para
+        if pos >= last:
+            k = self.w.rfind("\n", last, pos)
+            start = k + 1 if k >= 0 else start
+        else:
+            start = self.w.rfind("\n", 0, pos) + 1
+        self._para = (pos, start)
+        return start
+
     def list_opened(self, pos: int) -> bool:
         """Whether a list of targets (``target_paragraph``) opens in the paragraph before ``pos``."""
-        start = self.w.rfind("\n", 0, pos) + 1
+        start = self.paragraph_start(pos)
         key = ("paragraph", start)
         end = self.cache.get(key)
         if end is None:
@@ -997,7 +1022,7 @@ class _Cues:
 
     def paragraph_looks_back(self, pos: int) -> bool:
         """Whether the paragraph of ``pos`` opens with a cue of several years (``cumulative_paragraph``)."""
-        start = self.w.rfind("\n", 0, pos) + 1
+        start = self.paragraph_start(pos)
         key = ("looks_back", start)
         got = self.cache.get(key)
         if got is None:
@@ -1146,8 +1171,8 @@ def _find(w: str, subjects: bool = True) -> list:
             f.value = -f.value
             if f.max is not None:
                 f.max = -f.max
-        sent = bounds.start_of(w, f.start, bounds.SENTENCE, window=400, continues=True)
-        full = bounds.start_of(w, f.start, bounds.FULL_STOP, window=400, continues=True)
+        sent = bounds.start_of(w, f.start, bounds.SENTENCE, window=_WINDOW, continues=True)
+        full = bounds.start_of(w, f.start, bounds.FULL_STOP, window=_WINDOW, continues=True)
         period = _period(w, f, sent, full, c_start, c_end, t, cues)
         subject = _subject(w, f, c_start, c_end, t, prev, prev_subject, sent) if subjects else None
         out.append((f, period, w[c_start:c_end], subject))
