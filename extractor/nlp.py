@@ -200,10 +200,28 @@ class _Component:
     def quantities(self, doc: Doc, index) -> list:
         qs = _items(doc, "quantities")
         if qs is None:
-            from extractor.stages import quantities
-            qs = quantities.extract_quantities(_document(doc), index)
-            index.locate(_document(doc), qs)
+            qs = _quantities_and_tables(doc, index)[1]
         return qs
+
+    def tables(self, doc: Doc, qs: list, index) -> list:
+        """The document's tables (``extractor.stages.tables``), their cells linked to ``qs``."""
+        from extractor.stages import tables
+        tabs = tables.find_tables(_document(doc))
+        tables.link_quantities(tabs, qs)
+        index.locate(_document(doc), tabs)
+        return tabs
+
+
+def _quantities_and_tables(doc: Doc, index) -> tuple:
+    """The quantities stage then the tables stage, as :func:`extractor.pipeline.run` runs them: the tables and
+    the quantity list with the table cells in it."""
+    from extractor.stages import quantities, tables
+    d = _document(doc)
+    qs = quantities.extract_quantities(d, index)
+    tabs, qs = tables.apply(d, qs)
+    index.locate(d, qs)
+    index.locate(d, tabs)
+    return tabs, qs
 
 
 class SentencesComponent(_Component):
@@ -247,12 +265,13 @@ class SectionsComponent(_Component):
 
 
 class QuantitiesComponent(_Component):
+    """The quantities of the prose and of the tables' cells (``doc._.extractor["tables"]`` holds the tables)."""
+
     def __call__(self, doc: Doc) -> Doc:
-        from extractor.stages import quantities
         index = self.sections(doc)
-        qs = quantities.extract_quantities(_document(doc), index)
-        index.locate(_document(doc), qs)
+        tabs, qs = _quantities_and_tables(doc, index)
         _store(doc, "quantities", qs, lambda q: q.kind)
+        _facts(doc)["tables"] = [as_dict(t) for t in tabs]
         return doc
 
 
@@ -269,10 +288,12 @@ class MeasuresComponent(_Component):
 class IndicatorsComponent(_Component):
     def __call__(self, doc: Doc) -> Doc:
         from extractor.indicators import normalizer
+        from extractor.indicators import tables as table_indicators
         index = self.sections(doc)
         qs = self.quantities(doc, index)
-        inds = normalizer.map_indicators(_document(doc), self.meta(doc), index, qs, self.settings.use_models,
-                                         self.settings)
+        tabs = self.tables(doc, qs, index)
+        inds = table_indicators.map_with_tables(normalizer.map_indicators, tabs, _document(doc), self.meta(doc),
+                                                index, qs, self.settings.use_models, self.settings)
         index.locate(_document(doc), inds)
         from extractor.pipeline import whole_words
         whole_words(_document(doc), inds)  # evidence widened to whole words, as extract() does

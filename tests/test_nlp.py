@@ -165,3 +165,17 @@ def test_sentence_types_are_output_by_the_spacy_pipeline(pipe, zhoucun_text):
     assert {"action", "plan", "problem"} <= {s.label_ for s in spans}
     plan = next(s for s in spans if s.label_ == "plan")
     assert plan._.fact.part in ("plans", "shortcomings", None) or plan._.fact.type == "plan"
+
+
+def test_components_read_the_tables_as_extract_does(pipe, tmp_path):
+    """A text with a table: the quantities of its cells and the indicators of its rows, as extract() gives them."""
+    text = ("测试区2023年法治政府建设情况报告\n一、主要成效\n全年收到行政复议申请54件。\n"
+            "| 项目 | 2022年 | 2023年 |\n| --- | --- | --- |\n| 行政复议申请（件） | 40 | 54 |\n"
+            "| 行政应诉案件（件） | 12 | 15 |\n")
+    path = tmp_path / "t.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = pipe(text)
+    _same_as_extract(doc, path)
+    assert any(q.get("table") for q in doc._.extractor["quantities"])
+    import extractor
+    assert doc._.extractor["tables"] == extractor.extract(path).to_dict()["tables"]

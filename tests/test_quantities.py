@@ -138,7 +138,8 @@ def test_extract_quantities_marks_plans_as_targets():
                 start=plans_start, end=len(text)),
     ]
     qs = extract_quantities(_doc(text), sections)
-    assert [(q.text, q.period) for q in qs] == [("54件", "actual"), ("8个", "stock"), ("10处", "target"),
+    # 全年 heads the sentence: the 8 organisations were set up during the year (annotation.md: 全年 is actual)
+    assert [(q.text, q.period) for q in qs] == [("54件", "actual"), ("8个", "actual"), ("10处", "target"),
                                               ("200人次", "target")]
     assert [q.text for q in extract_quantities(_doc(text), [])] == ["54件", "8个", "10处", "200人次"]
     for q in qs:

@@ -5,6 +5,8 @@ import json
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import table_fixtures as tf
 from extractor.pipeline import extract
@@ -340,3 +342,25 @@ def test_budget_table_halves_codes_and_unit_line():
                        ("3,343,704.00", 3343704, "元", "amount", "二、社会保障和就业支出")]
     assert all(q.text not in ("204", "20406") for q in qs)
     assert len(qs) == 10
+
+
+_CELLS = st.sampled_from(["项目", "合计", "收入", "2023年", "12.5", "300", "—", "", "增长%", "|", " ", "  ", "\t",
+                          "\u3000", "\u3000\u3000", "\r", "一般公共预算收入"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_CELLS, max_size=8).map("".join), min_size=1, max_size=10).map("\n".join))
+def test_the_lines_aligned_detection_skips_have_one_field_at_most(text):
+    """detect_aligned reads only the lines _gapped_lines names: every other line has fewer than two fields."""
+    from extractor.stages.tables import _FIELD_GAP, _gapped_lines, _lines, _strip_span
+    lines = _lines(text)
+    gapped = _gapped_lines(text, lines)
+    for k, (s, e) in enumerate(lines):
+        parts, pos = [], s
+        for m in _FIELD_GAP.finditer(text, s, e):
+            parts.append((pos, m.start()))
+            pos = m.end()
+        parts.append((pos, e))
+        fields = [p for p in (_strip_span(text, a, b) for a, b in parts) if p[1] > p[0]]
+        if len(fields) >= 2:
+            assert k in gapped, (k, text[s:e])

@@ -25,7 +25,7 @@ import functools
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Optional
@@ -49,9 +49,34 @@ def _load(name: str) -> dict:
 
 
 def _alt(words: Iterable[str], escape: bool = True) -> str:
-    """A regex alternation of ``words``, longest first (so 个百分点 wins over 个)."""
+    """A regex alternation of ``words``, longest first (so 个百分点 wins over 个).
+
+    Literal words (``escape``) are written as a trie: ``个(?:百分点)?`` for 个 and 个百分点. It matches what the
+    longest-first list matches, in the same order when the engine backtracks (the words that match at one
+    position are prefixes of each other, so they lie on one path of the trie, tried from the longest), and the
+    engine tries one branch per character instead of every word: a list of hundreds of slogans or units is
+    searched several times faster."""
     ws = sorted(set(words), key=lambda w: (-len(w), w))
-    return "|".join(regex.escape(w) if escape else w for w in ws)
+    if not escape:
+        return "|".join(ws)
+    root: dict = {}
+    for w in ws:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+    return _trie(root)
+
+
+def _trie(node: dict) -> str:
+    """The regex of what may follow at one node of :func:`_alt`'s trie."""
+    kids = sorted(k for k in node if k)
+    if not kids:
+        return ""
+    body = "|".join(regex.escape(k) + _trie(node[k]) for k in kids)
+    if "" in node:  # a word may end here: the longer ones are tried first
+        return f"(?:{body})?"
+    return body if len(kids) == 1 else f"(?:{body})"
 
 
 @dataclass
@@ -63,6 +88,7 @@ class _Tables:
     small: dict
     big: dict
     lone: frozenset
+    lone_units: frozenset  # … except before these units after a change word (增长一倍)
     scaled: dict  # surface -> (canonical, factor, kind): 成 → (%, 10, rate)
     per_scales: dict  # 百 → 100 in 部/百人
     pct: dict  # 百分之 -> (unit, factor)
@@ -71,8 +97,12 @@ class _Tables:
     before_q: dict
     inner_q: dict
     after_q: dict
+    after_unit: frozenset  # units after which an inner word is the qualifier (1倍多)
+    after_unit_next: str  # … when one of these (or a mark, a line end) comes next
     context_q: regex.Pattern  # searched at the end of the text before a quantity
     context_q_map: dict
+    gap_words: frozenset  # comparison words that, with a gap, make a difference exact (高于全国8.4个百分点)
+    gap_units: frozenset
     traps: "re.Pattern | regex.Pattern"  # re when the trap patterns allow it (see _as_re)
     glued_before: frozenset
     glued_after: frozenset
@@ -86,13 +116,19 @@ class _Tables:
     level_between: regex.Pattern
     far_gap: int
     target: regex.Pattern
+    target_paragraph: regex.Pattern  # a list of targets to the end of its paragraph (预期目标是：…)
+    cumulative_paragraph: regex.Pattern  # a paragraph that opens looking back over years (五年来，…)
+    paragraph_cumulative_not: regex.Pattern  # … except a sentence with a year of its own
     override: regex.Pattern
     cumulative: regex.Pattern
     stock_sentence: regex.Pattern
     stock_clause: regex.Pattern
+    flow_sentence: regex.Pattern  # a year before the number: a stock_clause cue names a flow
+    stock_levels: frozenset  # … unless the cue is one of these levels (存栏)
     strip_leading: regex.Pattern
     strip_trailing: regex.Pattern
     subject_max: int
+    values: dict = field(default_factory=dict, repr=False)  # numeral as matched -> (value, max): _value's memo
 
 
 def _charset(spec: str) -> frozenset:
@@ -402,7 +438,12 @@ def tables() -> _Tables:
     capitals = "拾佰仟" + big_chars + "".join(k for k in digits if k not in "零〇一二两三四五六七八九")
     num_cn = (f"(?:[{plain_digits}]|十|拾|[{amb}](?=[{capitals}]))(?:[{cn_body}]|千(?![{unit_千}]))*"
               f"(?:{dp}[{cn_frac_digits}]+[{big_chars}]*)?")
-    num_ar = (r"(?=\d{1,4}[亿万]\d)(?:\d{1,4}亿\d{1,4}万(?:\d{2,4}(?![\d.]))?|\d{1,4}万\d{2,4}(?![\d.]))|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d{1,3}(?:，\d{3})+(?:\.\d+)?(?![\d，])"
+    # 1亿1000多万元, 1亿2千万元: an Arabic number with 亿, then a qualifier or a multiplier of 万 (the
+    # multiplier multiplies only what follows 亿: _higher_place)
+    wan_mults = _alt(k for k in mults if k.endswith("万"))
+    yi_then = rf"|\d{{1,4}}亿\d{{1,4}}(?=(?:{_alt(q['inner'])})?(?:{wan_mults}))"
+    num_ar = (r"(?=\d{1,4}[亿万]\d)(?:\d{1,4}亿\d{1,4}万(?:\d{2,4}(?![\d.]))?|\d{1,4}万\d{2,4}(?![\d.])" + yi_then
+              + r")|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d{1,3}(?:，\d{3})+(?:\.\d+)?(?![\d，])"
               r"|\d+(?:\.\d+| +\. +\d+(?![\d.]))?")
     # atomic numbers that never start inside another number: 2023年 is one failed try, not four
     # a bare 百/千/万 is a numeral before 余/多 or after a bound word: 百余家, 千余人, 近千家, 逾万人
@@ -456,7 +497,7 @@ def tables() -> _Tables:
     source = (
         rf"(?=[{first}])(?=(?:{cur})?(?:{pre})?(?:(?<!\d)\d|[{starts}]))(?P<cur>{cur})?(?P<pre>{pre})?"
         rf"(?:(?P<pct>{pct})(?P<pn>{'|'.join(regex.escape(k[len(k) - 1]) for k in pct_whole)}(?![{cn_all}])|{number})"
-        rf"(?:[至到—–\-~～](?P=pct)(?P<pn2>{number}))?"
+        rf"(?:[至到—–\-~～](?:(?P=pct))?(?P<pn2>{number})(?![月日年号时]))?"
         rf"|(?P<fd>{num_cn}){frac}(?P<fn>{num_cn})"
         rf"|(?=\d{{1,3}}/\d)(?<![\d/.:\-])(?P<an>\d{{1,3}})/(?P<ad>\d{{1,3}})(?![\d/.:\-%])"
         rf"|(?P<dbl>{regex.escape(dbl['word'])}(?:{regex.escape(dbl['optional_between'])})?"
@@ -465,7 +506,7 @@ def tables() -> _Tables:
         rf"(?:(?P<m0>{mult})?(?P<u0>[%‰])?(?P<rs>[—–\-~～至到])(?P<n2>{number})(?!{reject}))?"
         rf"(?P<half>{half})?"
         rf"(?:(?P<q1>{inner})?(?P<unit>{unit_alt}){per_alt('')}|(?P<q0>{inner})?(?P<mult>{mult})(?P<q1b>{inner})?"
-        rf"(?:(?P<unit2>{unit_alt}){per_alt('2')})?|(?(cur)(?=[^\d.]|$)|(?!))))"
+        rf"(?:(?P<unit2>{unit_alt}){per_alt('2')})?|(?(cur)(?=[^\d.]|$)|(?!))|(?<=\d万)))"
         rf"(?P<q2>{after})?"
     )
     # compiled with re (several times faster per position tried than regex), \d read as regex reads it
@@ -496,10 +537,15 @@ def tables() -> _Tables:
     return _Tables(
         pattern=pattern, units=units, mults=mults, digits=digits, small=small, big=big,
         lone=frozenset(num.get("lone_words") or []),
+        lone_units=frozenset(num.get("lone_after_change") or []),
         scaled=scaled, per_scales=per_scales, pct=pct_map, pct_whole=pct_whole,
         count_units=count_units,
         before_q=dict(q["before"]), inner_q=dict(q["inner"]), after_q=dict(q["after"]),
+        after_unit=frozenset((q.get("after_unit") or {}).get("units") or ()),
+        after_unit_next=str((q.get("after_unit") or {}).get("followed_by") or ""),
         context_q=context_q, context_q_map=dict(ctx),
+        gap_words=frozenset((q.get("context_gap_exact") or {}).get("words") or ()),
+        gap_units=frozenset((q.get("context_gap_exact") or {}).get("units") or ()),
         traps=traps,
         glued_before=_charset(tr["glued_before"]),
         glued_after=_charset(tr["glued_after"]),
@@ -508,7 +554,13 @@ def tables() -> _Tables:
         change_adjacent=change_adjacent, change_far=change_far, decrease=decrease,
         level_between=level_between, far_gap=int(ch["far_gap"]),
         target=cues("target"), override=cues("actual_override"), cumulative=cues("cumulative"),
+        target_paragraph=cues("target_paragraph") if pe.get("target_paragraph") else re.compile(r"(?!)"),
+        cumulative_paragraph=cues("cumulative_paragraph") if pe.get("cumulative_paragraph") else re.compile(r"(?!)"),
+        paragraph_cumulative_not=(cues("paragraph_cumulative_not") if pe.get("paragraph_cumulative_not")
+                                  else re.compile(r"(?!)")),
         stock_sentence=cues("stock_sentence"), stock_clause=cues("stock_clause"),
+        flow_sentence=cues("flow_sentence") if pe.get("flow_sentence") else re.compile(r"(?!)"),
+        stock_levels=frozenset(pe.get("flow_not_for") or ()),
         strip_leading=_compile(su["strip_leading"]),
         strip_trailing=_compile(su["strip_trailing"]),
         subject_max=int(su["max_chars"]),
@@ -533,7 +585,7 @@ def _num(x: Decimal) -> float:
 
 # ----------------------------------------------------------------------------------------- the finder
 
-@dataclass
+@dataclass(slots=True)
 class _Found:
     start: int  # working offsets
     end: int
@@ -549,13 +601,24 @@ class _Found:
     neg: bool = False  # written with a minus sign (−3.9%, 负3.9%): a fall word does not flip it again
 
 
-def _inside_quotes(w: str, s: int, e: int, t: _Tables) -> bool:
+@functools.lru_cache(maxsize=4)
+def _quote_class(chars: str) -> re.Pattern:
+    return re.compile("[" + re.escape(chars) + "]")
+
+
+def _inside_quotes(w: str, s: int, e: int, t: _Tables, opens: Optional[list] = None) -> bool:
+    """Whether ``w[s:e]`` stands inside quotes (“9.16”案) opened at most ``quote_max`` characters before.
+    ``opens``: the sorted positions of the text's opening quotes (found once per text)."""
     lo = max(0, s - t.quote_max)
-    best = -1
-    for ch in t.quote_open:
-        i = w.rfind(ch, lo, s)
-        if i > best:
-            best = i
+    if opens is not None:
+        k = bisect.bisect_left(opens, s) - 1
+        best = opens[k] if k >= 0 and opens[k] >= lo else -1
+    else:
+        best = -1
+        for ch in t.quote_open:
+            i = w.rfind(ch, lo, s)
+            if i > best:
+                best = i
     if best < 0:
         return False
     between = w[best + 1:s]
@@ -590,9 +653,21 @@ _FRACTION_CONTEXT = regex.compile(r"(?:占|约|近|超过|超|逾|仅|达到|达
 _FRACTION_AFTER = ("以上", "以下", "左右", "的", "强", "多")
 
 
+_VALUES_MAX = 50_000  # numerals remembered per table set (a report repeats its figures and their forms)
+
+
 def _value(s: str, t: _Tables) -> tuple:
     """``(value, max)`` of a number as matched: exact (max None), or an approximate numeral's range
     (三四 3–4, 几十 20–90, 上百). ``(None, None)`` when it is neither."""
+    got = t.values.get(s)
+    if got is None:
+        if len(t.values) >= _VALUES_MAX:
+            t.values.clear()
+        got = t.values[s] = _parse_value(s, t)
+    return got
+
+
+def _parse_value(s: str, t: _Tables) -> tuple:
     if s.isdigit() and s.isascii():  # the common case first: 54, 2023
         return Decimal(s), None
     s = s.replace(" ", "") if " " in s else s
@@ -610,8 +685,8 @@ def _value(s: str, t: _Tables) -> tuple:
 
 def _higher_place(n1: str, mult: str, t: _Tables) -> Optional[tuple]:
     """``(head, tail)`` values when the numeral before the multiplier ``mult`` holds a higher place than it
-    (一亿一千 before 万: 一亿 and 一千), else None."""
-    if mult != "万" or "亿" not in n1 or n1.endswith("亿"):
+    (一亿一千 before 万, 1亿2 before 千万: 一亿 and 一千, 1亿 and 2), else None."""
+    if not mult.endswith("万") or "亿" not in n1 or n1.endswith("亿"):
         return None
     k = n1.rindex("亿")
     head, _ = _value(n1[:k + 1], t)
@@ -662,6 +737,7 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
         gi[k] for k in ("cur", "an", "ad", "dbl", "dn", "dq", "half", "ps", "pb"))
     # the unit after a multiplier has its own groups (re has no repeated group names)
     I_UNIT2, I_Q1B, I_PS2, I_PB2 = (gi[k] for k in ("unit2", "q1b", "ps2", "pb2"))
+    opens = None  # positions of the opening quotes, found at the first number that needs them
     for m in t.pattern.finditer(w):
         g = m.groups()
         unit_text = g[I_UNIT] or g[I_UNIT2] or ""
@@ -702,8 +778,10 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
                     continue
                 if unit_text:
                     s = m.start("pre") if g[I_PRE] else num_start  # the currency word stays outside the span
-            if n1 in t.lone and not g[I_MULT] and not g[I_N2] and unit_text not in t.scaled and not g[I_HALF]:
-                continue
+            if n1 in t.lone and not g[I_MULT] and not g[I_N2] and unit_text not in t.scaled and not g[I_HALF] \
+                    and not (unit_text in t.lone_units
+                             and t.change_adjacent.search(w, max(0, num_start - 10), num_start)):
+                continue  # 一批, 一线 (but 增长一倍)
             if n1 == "一" and unit_text in t.scaled and num_start > 0 and w[num_start - 1] in "统唯同单万第逐划均专合归整如始":
                 continue  # 统一成本
             if len(n1) > 18 and n1[0].isdigit():  # a code or an identifier, not a figure
@@ -740,6 +818,10 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
                 value *= scale
                 if vmax is not None:
                     vmax *= scale
+            if (unit_text in t.after_unit and e < n and w[e] in t.inner_q and not g[I_Q2]
+                    and (e + 1 >= n or w[e + 1] in t.after_unit_next or not w[e + 1].isalnum())):
+                e += 1  # 1倍多
+                scale_q = t.inner_q[w[e - 1]]
             decimal_count = (kind == "count" and not g[I_MULT] and "." in n1 and len(unit_text) == 1)
             if decimal_count and _merged_unit(w, *m.span("unit" if g[I_UNIT] else "unit2")):
                 continue  # 113.9人造板: no unit, and a bare number is no quantity
@@ -815,7 +897,9 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
                 or (n1 is not None and len(n1) in (5, 7) and n1.isdigit()))
         if look and _trapped(w, s, e, t):
             continue
-        if _inside_quotes(w, s, e, t):
+        if opens is None:
+            opens = [q.start() for q in _quote_class(t.quote_open).finditer(w)]
+        if _inside_quotes(w, s, e, t, opens):
             continue
         # qualifier
         qual = "approx" if approx else "exact"
@@ -837,16 +921,15 @@ def _candidates(w: str, t: _Tables) -> list[_Found]:
                 word = cm.group(0)
                 for k, v in t.context_q_map.items():
                     if word.startswith(k):
-                        qual = v or qual
+                        if not (len(word) > len(k) and k in t.gap_words and canon in t.gap_units):
+                            qual = v or qual  # (高于全国8.4个百分点 is a gap: exact)
                         break
         if vmax is not None and vmax < value and kind != "change":
             continue  # a descending "range" (1到0%) is no range of values
         fv, fmax = _num(value), (_num(vmax) if vmax is not None else None)
         if not math.isfinite(fv) or (fmax is not None and not math.isfinite(fmax)):
             continue
-        f = _Found(s, e, fv, canon, unit_text, qual, kind, 1, changed, fmax, num_start)
-        f.neg = neg
-        out.append(f)
+        out.append(_Found(s, e, fv, canon, unit_text, qual, kind, 1, changed, fmax, num_start, neg))
     return out
 
 
@@ -888,21 +971,64 @@ def _change(w: str, f: _Found, clause_start: int, t: _Tables) -> None:
                 f.kind, f.sign, f.changed = "change", (-1 if neg else 1), True
 
 
+_WINDOW = 400  # how far back a sentence start and forward a sentence end are looked for around a number
+_PARAGRAPH_KEYS = ("paragraph", "looks_back")  # cached per paragraph, not per sentence
+
+
 class _Cues:
     """Matches of the period cues in each sentence of one text, found once per sentence."""
 
     def __init__(self, w: str, t: _Tables, year: Optional[int]):
         self.w, self.t, self.year = w, t, year
         self.cache: dict = {}
+        self._para = (0, 0)  # (the position asked last, its paragraph start)
+        self.misses = 0
 
     def _hits(self, name: str, pattern, start: int, marks: str, pos: int) -> tuple:
         key = (name, start)
         got = self.cache.get(key)
         if got is None:
-            end = bounds.end_of(self.w, pos, marks, window=400)
+            self.misses += 1
+            if self.misses % 2048 == 0:  # sentences that start a window behind this number are never asked again
+                self.cache = {k: v for k, v in self.cache.items() if k[0] in _PARAGRAPH_KEYS or k[1] >= pos - _WINDOW}
+            end = bounds.end_of(self.w, pos, marks, window=_WINDOW)
             sub = self.w[start:end]
             hits = [(m.start() + start, m.end() + start, m) for m in pattern.finditer(sub)]
             got = self.cache[key] = (hits, [h[1] for h in hits])  # the ends never decrease (no overlaps)
+        return got
+
+    def paragraph_start(self, pos: int) -> int:
+        """Where the paragraph (line) of ``pos`` starts. The numbers are asked about in order: the search goes
+        back only to the position asked before (a text of one long line costs no more than a short one)."""
+        last, start = self._para
+        if pos >= last:
+            k = self.w.rfind("\n", last, pos)
+            start = k + 1 if k >= 0 else start
+        else:
+            start = self.w.rfind("\n", 0, pos) + 1
+        self._para = (pos, start)
+        return start
+
+    def list_opened(self, pos: int) -> bool:
+        """Whether a list of targets (``target_paragraph``) opens in the paragraph before ``pos``."""
+        start = self.paragraph_start(pos)
+        key = ("paragraph", start)
+        end = self.cache.get(key)
+        if end is None:
+            stop = self.w.find("\n", pos)
+            m = self.t.target_paragraph.search(self.w, start, len(self.w) if stop < 0 else stop)
+            end = self.cache[key] = m.end() if m else -1
+        return 0 <= end <= pos
+
+    def paragraph_looks_back(self, pos: int) -> bool:
+        """Whether the paragraph of ``pos`` opens with a cue of several years (``cumulative_paragraph``)."""
+        start = self.paragraph_start(pos)
+        key = ("looks_back", start)
+        got = self.cache.get(key)
+        if got is None:
+            while start < pos and self.w[start] in " \t\u3000":
+                start += 1
+            got = self.cache[key] = bool(self.t.cumulative_paragraph.match(self.w, start, pos))
         return got
 
     def before(self, name: str, pattern, start: int, marks: str, pos: int) -> list:
@@ -920,6 +1046,8 @@ def _period(w: str, f: _Found, sent_start: int, full_start: int, c_start: int, c
             cues: _Cues) -> str:
     if cues.any_before("target", t.target, full_start, bounds.FULL_STOP, f.start):
         return "target"
+    if cues.list_opened(f.start):
+        return "target"
     cm = None
     for s, e, m in cues.before("cumulative", t.cumulative, sent_start, bounds.SENTENCE, f.start):
         y = m.groupdict().get("year")
@@ -929,10 +1057,16 @@ def _period(w: str, f: _Found, sent_start: int, full_start: int, c_start: int, c
     if cm is not None:
         if not cues.any_before("override", t.override, sent_start, bounds.SENTENCE, f.start, min(f.start, cm)):
             return "cumulative"
+    elif cues.paragraph_looks_back(f.start) and not cues.any_before(
+            "own_year", t.paragraph_cumulative_not, sent_start, bounds.SENTENCE, f.start):
+        return "cumulative"
     if f.kind == "change":
         return "actual"
-    if (cues.any_before("stock", t.stock_sentence, full_start, bounds.FULL_STOP, f.start)
-            or (f.kind != "rate" and t.stock_clause.search(w, c_start, c_end))):
+    if cues.any_before("stock", t.stock_sentence, full_start, bounds.FULL_STOP, f.start):
+        return "stock"
+    sm = t.stock_clause.search(w, c_start, c_end) if f.kind != "rate" else None
+    if sm and (sm.group(0) in t.stock_levels
+               or not cues.any_before("flow", t.flow_sentence, sent_start, bounds.SENTENCE, f.start)):
         return "stock"
     return "actual"
 
@@ -1037,8 +1171,8 @@ def _find(w: str, subjects: bool = True) -> list:
             f.value = -f.value
             if f.max is not None:
                 f.max = -f.max
-        sent = bounds.start_of(w, f.start, bounds.SENTENCE, window=400, continues=True)
-        full = bounds.start_of(w, f.start, bounds.FULL_STOP, window=400, continues=True)
+        sent = bounds.start_of(w, f.start, bounds.SENTENCE, window=_WINDOW, continues=True)
+        full = bounds.start_of(w, f.start, bounds.FULL_STOP, window=_WINDOW, continues=True)
         period = _period(w, f, sent, full, c_start, c_end, t, cues)
         subject = _subject(w, f, c_start, c_end, t, prev, prev_subject, sent) if subjects else None
         out.append((f, period, w[c_start:c_end], subject))

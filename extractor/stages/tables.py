@@ -21,6 +21,7 @@ The rules are data: ``data/tables/tables.yaml``.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
@@ -664,9 +665,9 @@ def _split_pipes(text: str, s: int, e: int) -> list[tuple[int, int]]:
     return bounds
 
 
-def detect_markdown(text: str) -> list[SourceTable]:
+def detect_markdown(text: str, lines: Optional[list] = None) -> list[SourceTable]:
     out = []
-    lines = _lines(text)
+    lines = _lines(text) if lines is None else lines
     i = 0
     while i < len(lines):
         s, e = lines[i]
@@ -694,11 +695,11 @@ _CAPTION_INLINE = re.compile(r"(?:附?表\s*[0-9一二三四五六七八九十]+
 _SENT_BREAK = re.compile(r"[。；！？!?]\s*|\s{2,}")
 
 
-def detect_flattened(text: str, taken: list) -> list[SourceTable]:
+def detect_flattened(text: str, taken: list, lines: Optional[list] = None) -> list[SourceTable]:
     """Cells between ``|`` marks with rows broken anywhere (044.txt): the number of columns is the one that
     makes every body row a label followed by figures or empties."""
     out = []
-    lines = _lines(text)
+    lines = _lines(text) if lines is None else lines
     groups, cur, gap = [], [], 0
     for k, (s, e) in enumerate(lines):
         has = "|" in text[s:e]
@@ -791,10 +792,32 @@ def _fit_columns(texts: list) -> Optional[int]:
 _FIELD_GAP = re.compile(r"\t+|[ \u3000]{2,}")
 
 
-def detect_aligned(text: str, taken: list) -> list[SourceTable]:
+_CELL_EDGE = " \t\r\n\u3000|"  # what _strip_span strips
+
+
+def _gapped_lines(text: str, lines: list) -> set:
+    """Indexes of the lines with two fields or more: a gap with something before it and after it in the line
+    (an indented paragraph has one field). Only these can start or continue an aligned block."""
+    starts = [s for s, _ in lines]
+    out, pos, n = set(), 0, len(text)
+    while pos < n:
+        m = _FIELD_GAP.search(text, pos)
+        if m is None:
+            break
+        k = bisect.bisect_right(starts, m.start()) - 1
+        s, e = lines[k]
+        if text[s:m.start()].strip(_CELL_EDGE) and text[m.end():e].strip(_CELL_EDGE):
+            out.add(k)
+            pos = e + 1
+        else:
+            pos = m.end()
+    return out
+
+
+def detect_aligned(text: str, taken: list, lines: Optional[list] = None) -> list[SourceTable]:
     """Lines of fields separated by tabs or runs of spaces, in the same number, with figures in them."""
     out = []
-    lines = _lines(text)
+    lines = _lines(text) if lines is None else lines
 
     def fields(s, e):
         line = text[s:e]
@@ -809,8 +832,12 @@ def detect_aligned(text: str, taken: list) -> list[SourceTable]:
             parts.append((s + pos, s + len(line)))
         return [(a, b) for a, b in (_strip_span(text, a, b) for a, b in parts) if b > a]
 
+    gapped = _gapped_lines(text, lines)
     k = 0
     while k < len(lines):
+        if k not in gapped:
+            k += 1
+            continue
         s, e = lines[k]
         f = fields(s, e)
         if len(f) < 2 or any(a <= s < b for a, b in taken) or "|" in text[s:e]:
@@ -819,7 +846,7 @@ def detect_aligned(text: str, taken: list) -> list[SourceTable]:
         n = len(f)
         block = [(k, f)]
         j = k + 1
-        while j < len(lines):
+        while j < len(lines) and j in gapped:
             f2 = fields(*lines[j])
             if len(f2) != n or "|" in text[lines[j][0]:lines[j][1]]:
                 break
@@ -858,11 +885,12 @@ def detect_text_tables(text: str) -> list[SourceTable]:
     """The tables of a plain-text or Markdown document: pipe tables, flattened cells, aligned columns."""
     if "|" not in text and "\t" not in text and "  " not in text and "\u3000\u3000" not in text:
         return []
-    md = detect_markdown(text)
+    lines = _lines(text)
+    md = detect_markdown(text, lines)
     taken = [(t.start, t.end) for t in md]
-    fl = detect_flattened(text, taken)
+    fl = detect_flattened(text, taken, lines)
     taken += [(t.start, t.end) for t in fl]
-    al = detect_aligned(text, taken)
+    al = detect_aligned(text, taken, lines)
     return sorted(md + fl + al, key=lambda t: t.start)
 
 

@@ -58,22 +58,58 @@ def _opencc():
     return opencc.OpenCC("t2s")
 
 
+@functools.lru_cache(maxsize=1)
+def _t2s_changes():
+    """The characters OpenCC's ``t2s`` may change (``data/t2s_changes.txt``, written by
+    ``tools/build_t2s_changes.py`` from OpenCC's dictionaries) as one class; None when the file is for another
+    OpenCC version than the installed one (then every line is converted). Every character beyond the BMP counts
+    as one that may change."""
+    try:
+        from importlib import metadata
+        lines = (DATA / "t2s_changes.txt").read_text(encoding="utf-8").splitlines()
+        version = next(ln.split()[1] for ln in lines if ln.startswith("opencc "))
+        if version != metadata.version("OpenCC"):
+            return None
+        chars = lines[lines.index(f"opencc {version}") + 1]
+    except (OSError, StopIteration, IndexError, ValueError, metadata.PackageNotFoundError):
+        return None
+    # a class of thousands of characters beyond the BMP is searched slowly by re: any of them marks a line
+    bmp = "".join(c for c in chars if ord(c) < 0x10000)
+    return re.compile("[" + re.escape(bmp) + "\U00010000-\U0010FFFF]")
+
+
+def _simplified_line(cc, line: str) -> str:
+    conv = cc.convert(line)
+    if len(conv) != len(line):  # a phrase rule changed the length: convert this line char by char
+        conv = "".join(c if len(c) == 1 else ch for ch, c in ((ch, cc.convert(ch)) for ch in line))
+    return conv
+
+
 def to_simplified(text: str) -> str:
-    """Traditional → simplified, one character for one (a phrase rule that changes length is undone)."""
+    """Traditional → simplified, one character for one (a phrase rule that changes length is undone).
+
+    Lines convert alone (no OpenCC key holds a line break), and a line with none of the characters ``t2s``
+    may change is left as it is: only the lines that hold one go through OpenCC."""
     cc = _opencc()
     if cc is None or not text:
         return text
-    out = cc.convert(text)
-    if len(out) == len(text):
-        return out
-    # OpenCC's phrase tables may change the length of a line: convert those lines char by char
-    lines, fixed = text.split("\n"), []
-    for line in lines:
-        conv = cc.convert(line)
-        if len(conv) != len(line):
-            conv = "".join(c if len(c) == 1 else ch for ch, c in ((ch, cc.convert(ch)) for ch in line))
-        fixed.append(conv)
-    return "\n".join(fixed)
+    changes = _t2s_changes()
+    if changes is None:
+        return "\n".join(_simplified_line(cc, line) for line in text.split("\n"))
+    pieces, pos = [], 0
+    for m in changes.finditer(text):
+        if m.start() < pos:
+            continue  # in a line converted already
+        ls = text.rfind("\n", 0, m.start()) + 1
+        le = text.find("\n", m.start())
+        le = len(text) if le < 0 else le
+        pieces.append(text[pos:ls])
+        pieces.append(_simplified_line(cc, text[ls:le]))
+        pos = le
+    if not pieces:
+        return text
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 @functools.lru_cache(maxsize=1)

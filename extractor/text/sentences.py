@@ -36,6 +36,12 @@ def _marks() -> dict:
     return rules()["bounds"]
 
 
+@functools.lru_cache(maxsize=1)
+def _continues() -> tuple:
+    """The words that continue the sentence before (其中…), as one tuple for ``str.startswith``."""
+    return tuple(_marks().get("continues") or ())
+
+
 SENTENCE = "sentence"  # 。；！？ and line breaks
 CLAUSE = "clause"  # also ，：
 FULL_STOP = "full_stop"  # 。！？ and line breaks (not ；)
@@ -60,8 +66,7 @@ def start_of(text: str, pos: int, kind: str = SENTENCE, window: Optional[int] = 
     m = back.search(text, lo, pos)
     if not m:
         return lo
-    if continues and m.start() > lo and text[m.start()] != "\n" \
-            and any(text.startswith(w, m.end()) for w in _marks().get("continues") or ()):
+    if continues and m.start() > lo and text[m.start()] != "\n" and text.startswith(_continues(), m.end()):
         m2 = back.search(text, lo, m.start())
         return m2.end() if m2 else lo
     return m.end()
