@@ -230,3 +230,33 @@ def test_snapshots_during_a_run_add_parts_and_the_last_export_folds_them(tmp_pat
         assert papq.read_table(tmp_path / "parquet" / f"{t}.parquet").num_rows == want[t], t
     assert _snapshot_counts(tmp_path) == want
 
+
+
+def test_a_snapshot_that_fails_midway_is_written_whole_the_next_time(tmp_path, zhoucun_out, monkeypatch):
+    """Parts of some tables written, then a failure: the next snapshot does not add those rows twice."""
+    import pyarrow.parquet as papq
+
+    from extractor.batch.store import PARTS_DIR
+    with Store(tmp_path) as s:
+        s.write_document(_other(zhoucun_out, 1), "r1.txt")
+        s.export_parquet()
+        s.write_document(_other(zhoucun_out, 2), "r2.txt")
+        real, calls = Store._export_part, []
+
+        def failing(self, cur, table, *a):
+            calls.append(table)
+            if len(calls) == 3:
+                raise OSError(28, "No space left on device")
+            return real(self, cur, table, *a)
+
+        monkeypatch.setattr(Store, "_export_part", failing)
+        with pytest.raises(OSError):
+            s.export_parquet(incremental=True)
+        monkeypatch.setattr(Store, "_export_part", real)
+        s.export_parquet(incremental=True)
+        want = {t: s.count(t) for t in TABLES}
+    parts = tmp_path / "parquet" / PARTS_DIR
+    for t in TABLES:
+        n = papq.read_table(tmp_path / "parquet" / f"{t}.parquet").num_rows
+        n += sum(papq.read_table(p).num_rows for p in parts.glob(f"{t}-*.parquet"))
+        assert n == want[t], t

@@ -521,9 +521,8 @@ class Store:
                     continue
                 # the parts go just before the whole table replaces <table>.parquet: a reader never gets both
                 self._export_table(cur, table, final, f"SELECT * FROM {table}", drop=have)
-        except BaseException:
-            self._new_ids = new_ids + self._new_ids  # not exported: the next snapshot writes them
-            self._dirty |= dirty
+        except BaseException:  # some parts may be written: the next snapshot writes the large tables whole
+            self._dirty |= dirty | set(PART_TABLES)
             raise
         if not incremental:
             with contextlib.suppress(OSError):
