@@ -260,3 +260,23 @@ def test_a_snapshot_that_fails_midway_is_written_whole_the_next_time(tmp_path, z
         n = papq.read_table(tmp_path / "parquet" / f"{t}.parquet").num_rows
         n += sum(papq.read_table(p).num_rows for p in parts.glob(f"{t}-*.parquet"))
         assert n == want[t], t
+
+
+@pytest.mark.parametrize("typ, values, want", [
+    ("DOUBLE", [1.5, 10360000000000000000, None], [1.5, 1.036e19, None]),  # 10.36百亿亿次: past int64
+    ("DOUBLE", [2, float("nan"), float("inf"), 0.0], [2.0, None, None, 0.0]),
+    ("BIGINT", [3, None, 2**40], [3, None, 2**40]),
+    ("VARCHAR", ["a", 5, {"k": 1}, None], ["a", "5", '{"k": 1}', None]),
+])
+def test_arrow_columns_are_the_values_as_cell_makes_them(typ, values, want):
+    from extractor.batch.store import _cell, _column
+    assert _column(values, typ).to_pylist() == want == [_cell(v, typ) for v in values]
+
+
+def test_a_quantity_past_int64_is_stored(tmp_path, zhoucun_out):
+    """The value of 10.36百亿亿次/秒 is an integer past int64: it is stored as a DOUBLE, the document with it."""
+    out = dict(zhoucun_out, quantities=[dict(zhoucun_out["quantities"][0], value=10360000000000000000)]
+               + zhoucun_out["quantities"][1:])
+    with Store(tmp_path) as s:
+        s.write_document(out, "zc.txt")
+        assert s.con.execute("SELECT value FROM quantities WHERE idx = 0").fetchone()[0] == 1.036e19

@@ -818,7 +818,10 @@ def _column(values: list, typ: str):
     import pyarrow as pa
     kinds = set(map(type, values))
     if kinds <= _PLAIN.get(typ, frozenset()):
-        arr = pa.array(values, type=_ARROW[typ]())
+        try:
+            arr = pa.array(values, type=_ARROW[typ]())
+        except (pa.ArrowInvalid, OverflowError):  # an integer past int64 (10.36百亿亿次 = 1.036e19) for a DOUBLE
+            return pa.array([_cell(v, typ) for v in values], type=_ARROW[typ]())
         if typ == "DOUBLE" and float in kinds and not all(map(math.isfinite, filter(None, values))):
             import pyarrow.compute as pc  # NaN or an infinity: None, as _cell makes them
             finite = pc.is_finite(arr)
