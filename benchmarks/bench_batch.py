@@ -17,7 +17,7 @@ shared machine the wall rates fall with the load, the CPU costs much less.
 
 Measured (2026-12-01, 2 cores shared with another agent, load 2–4; docs/speed.md has the whole table), CPU ms per
 report parent + workers, before → after the workers built the store rows, DuckDB checkpointed at 256 MB of log,
-groups of 128 and incremental snapshots: 1,000 reports 19.9–34.6 + 55–87 → 14.4–20.2 + 80–102; 3,000 reports
+groups of 128 and incremental snapshots: 1,000 reports 19.9–34.6 + 55–87 → 12.6–20.2 + 80–102; 3,000 reports
 35.9 + 72.3 → 13.1 + 64.5 (10.6 → 15.2 reports/s); peak parent 686 MiB, worker 223 MiB at 3,000.
 """
 from __future__ import annotations
