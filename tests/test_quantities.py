@@ -324,3 +324,16 @@ def test_spacy_component():
     assert spans[0]._.fact.value == 386
     assert spans[1]._.fact.kind == "rate"
     assert spans[1].label_ == "rate"
+
+
+def test_the_stage_resumes_the_collector_only_if_it_was_running():
+    import gc
+    assert gc.isenabled()
+    find_quantities("全年收到行政复议申请54件。")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        find_quantities("全年收到行政复议申请54件。")
+        assert not gc.isenabled()  # a caller that paused it keeps it paused
+    finally:
+        gc.enable()
