@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 import pandas as pd
-import yaml
+from extractor.text import yamlio
 
 INDEX = ["province", "region", "region_code", "year"]
 KEY = INDEX + ["indicator", "period"]
@@ -29,7 +29,7 @@ LONG = INDEX + ["indicator", "name_zh", "period", "period_zh", "display", "value
 
 @functools.lru_cache(maxsize=1)
 def _rules() -> dict:
-    return yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    return yamlio.safe_load(DATA.read_text(encoding="utf-8"))
 
 
 def _split(values: Optional[Sequence[str]]) -> list[str]:

@@ -329,8 +329,8 @@ class Store:
         """``COMMENT ON COLUMN`` for every column described in ``data/batch/columns.yaml``."""
         from extractor.batch.sqlsafe import quote_ident, quote_literal
         try:
-            import yaml
-            comments = yaml.safe_load(COMMENTS.read_text(encoding="utf-8")) or {}
+            from extractor.text import yamlio
+            comments = yamlio.safe_load(COMMENTS.read_text(encoding="utf-8")) or {}
         except (OSError, ValueError):  # pragma: no cover - the package data is missing
             return
         for table, cols in comments.items():

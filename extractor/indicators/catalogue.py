@@ -37,7 +37,7 @@ from types import MappingProxyType
 from pathlib import Path
 from typing import Optional
 
-import yaml
+from extractor.text import yamlio
 
 from extractor.core import errors
 DATA = Path(__file__).resolve().parents[1] / "data" / "catalogues"
@@ -194,7 +194,7 @@ def _read(name: str) -> dict:
     if not path.exists():
         known = ", ".join(sorted(p.stem for p in DATA.glob("*.yaml")))
         raise errors.ExtractorError(str(path), f"no catalogue named {name!r} (known: {known})")
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return yamlio.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
 @functools.lru_cache(maxsize=None)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-import yaml
+from extractor.text import yamlio
 
 
 from extractor.indicators.catalogue import QMARK, Catalogue, Indicator, for_genre
@@ -43,7 +43,7 @@ VOCABULARY_FILE = Path(__file__).resolve().parents[1] / "data" / "indicators" / 
 @functools.lru_cache(maxsize=1)
 def vocabulary() -> dict:
     """Patterns, period cues, five-year plans and confidences of ``data/indicators/normalizer.yaml``."""
-    return yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
+    return yamlio.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
 
 
 _V = vocabulary()
@@ -72,7 +72,7 @@ LOW_CONFIDENCE = float(_V["low_confidence"])
 @functools.lru_cache(maxsize=1)
 def above_scope() -> dict:
     """Per report level, the words that name a higher territory (``data/indicators/scope.yaml``)."""
-    data = yaml.safe_load(SCOPE_FILE.read_text(encoding="utf-8"))
+    data = yamlio.safe_load(SCOPE_FILE.read_text(encoding="utf-8"))
     return {level: tuple(words) for level, words in data["above_scope"].items()}
 
 MODEL_MIN_CONFIDENCE = float(_V["model_min_confidence"])

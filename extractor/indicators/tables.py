@@ -20,7 +20,7 @@ import functools
 import re
 from typing import Callable, Optional
 
-import yaml
+from extractor.text import yamlio
 
 from extractor.core.facts import IndicatorValue
 from extractor.indicators.catalogue import DATA as CATALOGUES, catalogue
@@ -34,7 +34,7 @@ def _norm(s: str) -> str:
 def _table_rules(name: str) -> dict:
     """id → (row regexes, column regexes) of the catalogue entries that name table cells."""
     path = CATALOGUES / f"{name}.yaml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = yamlio.safe_load(path.read_text(encoding="utf-8")) or {}
     out = {}
     for r in raw.get("indicators") or []:
         t = r.get("table")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 import regex
-import yaml
+from extractor.text import yamlio
 
 from extractor.core import errors
 from extractor.core.document import Document, Heading
@@ -25,7 +25,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+
 
 @functools.lru_cache(maxsize=1)
 def _rules():
-    data = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    data = yamlio.safe_load(_DATA.read_text(encoding="utf-8"))
     return [regex.compile(p) for p in data["drop_lines"]], data["drop_tags"]
 
 

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Optional
 
 import regex
-import yaml
+from extractor.text import yamlio
 
 from extractor.core import errors
 from extractor.core.document import Document, Heading, SourceCell, SourceTable
@@ -46,7 +46,7 @@ _SOFT = "\0generated"  # font name marking a space that pdfium generated
 
 @functools.lru_cache(maxsize=1)
 def rules() -> dict:
-    data = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    data = yamlio.safe_load(_DATA.read_text(encoding="utf-8"))
     return {
         "page_number": [regex.compile(p) for p in data["page_number"]],
         "heading_font": regex.compile(data["heading_font"]),

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
-import yaml
+from extractor.text import yamlio
 
 from extractor.indicators.catalogue import catalogue
 from extractor.indicators.model import FAMILIES, _fold, features
@@ -195,7 +195,7 @@ def _sentence_row(left: str, unit: str, kind: str, right: str = "", category: Op
 @__import__("functools").lru_cache(maxsize=1)
 def _synthetic() -> dict:
     if SYNTHETIC.is_file():
-        return yaml.safe_load(SYNTHETIC.read_text(encoding="utf-8")) or {}
+        return yamlio.safe_load(SYNTHETIC.read_text(encoding="utf-8")) or {}
     return {}
 
 
@@ -204,7 +204,7 @@ def _spec_examples(name: str) -> dict:
     f = _shared() / "spec" / ("indicators.yaml" if name == "fazhi" else "indicators-economy.yaml")
     if not f.is_file():
         return {}
-    data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+    data = yamlio.safe_load(f.read_text(encoding="utf-8")) or {}
     out: dict = {}
     for ind in data.get("indicators") or []:
         exs = [e.get("text") if isinstance(e, dict) else e for e in ind.get("examples") or []]

@@ -12,7 +12,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Optional
 
-import yaml
+from extractor.text import yamlio
 
 from extractor.serve.db import DB
 
@@ -432,7 +432,7 @@ def pivot_table(p: dict) -> tuple[list[str], list[list]]:
 
 @functools.lru_cache(maxsize=1)
 def checks_config() -> dict:
-    return yaml.safe_load(CHECKS.read_text(encoding="utf-8")) or {}
+    return yamlio.safe_load(CHECKS.read_text(encoding="utf-8")) or {}
 
 
 def growth_pairs(ids) -> dict:

@@ -164,8 +164,8 @@ def _scan(text: str):
 @functools.lru_cache(maxsize=1)
 def boundaries() -> dict:
     """The rules of ``data/gazetteer/boundaries.yaml`` (scope words, level suffixes, word boundaries)."""
-    import yaml
-    return yaml.safe_load((DATA / "boundaries.yaml").read_text(encoding="utf-8"))
+    from extractor.text import yamlio
+    return yamlio.safe_load((DATA / "boundaries.yaml").read_text(encoding="utf-8"))
 
 
 def _at_word_boundary(text: str, start: int, end: int) -> bool:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Optional
 
 import regex
-import yaml
+from extractor.text import yamlio
 
 from extractor.core.facts import Measure
 from extractor.stages.index import SectionIndex
@@ -34,7 +34,7 @@ def _alt(words) -> str:
 
 @functools.lru_cache(maxsize=1)
 def rules() -> dict:
-    r = yaml.safe_load((DATA / "measures.yaml").read_text(encoding="utf-8"))
+    r = yamlio.safe_load((DATA / "measures.yaml").read_text(encoding="utf-8"))
     r["_clause_end"] = regex.compile(r["clause_end"])
     r["_action"] = regex.compile(rf"(?:{_alt(r['action_verbs'])})")
     r["_doc"] = regex.compile(r"《([^《》\n]{2,80})》")

@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Optional
 
-import yaml
+from extractor.text import yamlio
 
 from extractor.stages import gazetteer
 from extractor.core.document import Document
@@ -33,7 +33,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "metadata"
 
 @functools.lru_cache(maxsize=1)
 def rules() -> dict:
-    return yaml.safe_load((DATA / "metadata.yaml").read_text(encoding="utf-8"))
+    return yamlio.safe_load((DATA / "metadata.yaml").read_text(encoding="utf-8"))
 
 
 _P = {k: re.compile(v) for k, v in rules()["patterns"].items()}

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 import regex
-import yaml
+from extractor.text import yamlio
 
 from extractor.core.facts import Quantity
 from extractor.text import numerals as _numerals
@@ -47,7 +47,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "quantities"
 
 
 def _load(name: str) -> dict:
-    return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    return yamlio.safe_load((DATA / name).read_text(encoding="utf-8"))
 
 
 def _alt(words: Iterable[str], escape: bool = True) -> str:

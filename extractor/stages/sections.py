@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Optional
 
 import regex
-import yaml
+from extractor.text import yamlio
 
 from extractor.core.facts import Section
 from extractor.text.numerals import parse as parse_numeral
@@ -92,7 +92,7 @@ class _Rules:
 
 
 def _load_yaml(name: str) -> dict:
-    return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    return yamlio.safe_load((DATA / name).read_text(encoding="utf-8"))
 
 
 @functools.lru_cache(maxsize=1)

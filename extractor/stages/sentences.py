@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Optional
 
 import regex
-import yaml
+from extractor.text import yamlio
 
 from extractor.text.sentences import sentences, split  # noqa: F401 (the splitter is a text/ leaf)
 
@@ -23,7 +23,7 @@ TYPES = ("action", "result", "problem", "plan", "other")
 
 @functools.lru_cache(maxsize=1)
 def _type_rules() -> dict:
-    r = yaml.safe_load((DATA / "types.yaml").read_text(encoding="utf-8"))
+    r = yamlio.safe_load((DATA / "types.yaml").read_text(encoding="utf-8"))
     return {k: regex.compile(v, regex.V1) for k, v in r["patterns"].items()}
 
 

@@ -29,7 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
-import yaml
+from extractor.text import yamlio
 
 from extractor.core.document import Document, SourceCell, SourceTable
 from extractor.core.facts import Quantity
@@ -44,7 +44,7 @@ _YEARLIKE = re.compile(r"^(?:19|20)\d\d$")
 
 @functools.lru_cache(maxsize=1)
 def rules() -> dict:
-    r = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    r = yamlio.safe_load(DATA.read_text(encoding="utf-8"))
     comp = dict(r)
     for k in ("caption", "unit_line", "header_unit", "unit_header", "change_header", "rate_header", "stock_header",
               "trap_header", "sub_row", "total"):
@@ -208,7 +208,7 @@ class _UnitTables:
 def _units() -> _UnitTables:
     """The units and multipliers of ``data/quantities/units.yaml`` (the same table as the prose finder's; read
     here, not imported, so that the quantities stage may call this one)."""
-    u = yaml.safe_load((DATA.parents[1] / "quantities" / "units.yaml").read_text(encoding="utf-8"))
+    u = yamlio.safe_load((DATA.parents[1] / "quantities" / "units.yaml").read_text(encoding="utf-8"))
     return _UnitTables(*unit_table(u))
 
 

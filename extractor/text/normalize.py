@@ -23,14 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
-import yaml
+from extractor.text import yamlio
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @functools.lru_cache(maxsize=1)
 def _rules() -> dict:
-    return yaml.safe_load((DATA / "normalize.yaml").read_text(encoding="utf-8"))
+    return yamlio.safe_load((DATA / "normalize.yaml").read_text(encoding="utf-8"))
 
 
 @functools.lru_cache(maxsize=1)
@@ -65,13 +65,13 @@ def _t2s_changes():
     OpenCC version than the installed one (then every line is converted). Every character beyond the BMP counts
     as one that may change."""
     try:
-        from importlib import metadata
+        import opencc
         lines = (DATA / "t2s_changes.txt").read_text(encoding="utf-8").splitlines()
         version = next(ln.split()[1] for ln in lines if ln.startswith("opencc "))
-        if version != metadata.version("OpenCC"):
+        if version != getattr(opencc, "__version__", None):  # (importlib.metadata would cost 30 ms)
             return None
         chars = lines[lines.index(f"opencc {version}") + 1]
-    except (OSError, StopIteration, IndexError, ValueError, metadata.PackageNotFoundError):
+    except (ImportError, OSError, StopIteration, IndexError, ValueError):
         return None
     # a class of thousands of characters beyond the BMP is searched slowly by re: any of them marks a line
     bmp = "".join(c for c in chars if ord(c) < 0x10000)

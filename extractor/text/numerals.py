@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Optional
 
-import yaml
+from extractor.text import yamlio
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "quantities" / "numerals.yaml"
 
@@ -61,7 +61,7 @@ class Numerals:
 
 @functools.lru_cache(maxsize=1)
 def tables() -> Numerals:
-    raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    raw = yamlio.safe_load(DATA.read_text(encoding="utf-8"))
     ab = raw.get("abbreviation") or {}
     ap = raw.get("approx") or {}
     return Numerals(

@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import NamedTuple, Optional
 
 import regex
-import yaml
+from extractor.text import yamlio
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sentences" / "split.yaml"
 
 
 @functools.lru_cache(maxsize=1)
 def rules() -> dict:
-    r = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    r = yamlio.safe_load(DATA.read_text(encoding="utf-8"))
     r["ends"] = set(r["ends"])
     r["clause_ends"] = set(r["clause_ends"])
     r["closers"] = set(r["closers"])
