@@ -260,3 +260,35 @@ def test_extract_with_a_catalogue(tmp_path):
     assert "custom.hearings" in {i.indicator for i in mine.indicator_list}
     assert "custom.hearings" not in {i.indicator for i in base.indicator_list}
     assert "custom.hearings" not in extractor.catalogue("fazhi")
+
+
+def _part_at_by_walking(ix, offset):
+    """part_at as it was first written: the chain, its last top-level section, the walk up to a part."""
+    chain = ix.chain_at(offset)
+    if not chain:
+        return None
+    tops = [s for s in chain if s.level == 1]
+    if tops and tops[-1].segments:
+        for a, b, p in tops[-1].segments:
+            if a <= offset < b:
+                return p
+    sec = ix.section_at(offset)
+    while sec is not None and sec.part is None and sec.parent is not None:
+        sec = ix.by_id(sec.parent)
+    return sec.part if sec is not None else None
+
+
+def test_part_at_is_computed_once_per_interval(zhoucun_text):
+    """part_at answers from tables built once (a deep section tree costs no walk per query), as the walk did."""
+    from extractor.ingest import from_text
+    from extractor.stages.sections import find_sections
+    for text in (zhoucun_text, (zhoucun_text + "\n") * 3):
+        ix = SectionIndex(find_sections(from_text(text, source="z.txt"), True, Settings()))
+        for offset in list(range(-1, len(text) + 2, 7)) + [s.start for s in ix] + [s.end for s in ix]:
+            assert ix.part_at(offset) == _part_at_by_walking(ix, offset), offset
+    secs = [Section(id="1", parent=None, level=1, number="一、", title="t", part=None, category=None, start=0, end=50,
+                    segments=[(0, 20, "results"), (20, 50, "plans")]),
+            Section(id="1.1", parent="1", level=2, number="（一）", title="u", part=None, category=None, start=30, end=40)]
+    ix = SectionIndex(secs)
+    assert [ix.part_at(o) for o in (5, 25, 35, 60)] == [_part_at_by_walking(ix, o) for o in (5, 25, 35, 60)] == \
+        ["results", "plans", "plans", None]

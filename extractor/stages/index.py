@@ -43,6 +43,15 @@ class SectionIndex:
         self._chains = chains
         self._inner = [self._innermost(c) for c in chains]  # section_at per interval, computed once
         self._by_id = {s.id: s for s in self.sections}
+        # part_at per interval: the innermost top-level section (its segments decide) and the innermost
+        # section's part (or its nearest enclosing section's), computed once: a query costs no walk
+        self._top = [next((s for s in reversed(c) if s.level == 1), None) for c in chains]
+        self._part = [self._part_of(sec) for sec in self._inner]
+
+    def _part_of(self, sec: Optional[Section]) -> Optional[str]:
+        while sec is not None and sec.part is None and sec.parent is not None:
+            sec = self._by_id.get(sec.parent)
+        return sec.part if sec is not None else None
 
     @staticmethod
     def _innermost(chain: tuple) -> Optional[Section]:
@@ -94,18 +103,15 @@ class SectionIndex:
     def part_at(self, offset: int) -> Optional[str]:
         """The report part at ``offset``: the segment of a two-part top-level section holding it, else the
         innermost section's part (or its nearest enclosing section's when it has none)."""
-        chain = self.chain_at(offset)
-        if not chain:
+        k = bisect.bisect_right(self._bounds, offset) - 1
+        if k < 0 or k >= len(self._chains) or not self._chains[k]:
             return None
-        tops = [s for s in chain if s.level == 1]
-        if tops and tops[-1].segments:
-            for a, b, p in tops[-1].segments:
+        top = self._top[k]
+        if top is not None and top.segments:
+            for a, b, p in top.segments:
                 if a <= offset < b:
                     return p
-        sec = self.section_at(offset)
-        while sec is not None and sec.part is None and sec.parent is not None:
-            sec = self._by_id.get(sec.parent)
-        return sec.part if sec is not None else None
+        return self._part[k]
 
     def titles_at(self, offset: int, sep: str = " / ") -> str:
         """The titles of the sections holding ``offset``, outermost first, joined by ``sep``."""
