@@ -8,15 +8,16 @@ JSONL); skips when they are absent. Prints characters per second for:
 * the core pass alone on an already normalised working copy (what the pipeline pays, since the
   document's working copy is built once and shared by every stage).
 
-Figures (2026-12-01, the 2-core VM shared with two other agents, load 3–5; CPU time, best of 5; before =
-main before issue 13's speed work, after = this version; docs/quantities.md has the details):
+Figures (2026-12-01 17:35 UTC, the 2-core VM with nothing else running; CPU time, best of 7 rounds; two
+consecutive runs, the VM's speed moves by a third from one minute to the next; docs/quantities.md has the
+details and the A/B against the code of the session's start):
 
-    find_quantities                   1.43 s (1.21 M chars/s)  ->  0.82 s (2.11 M chars/s)
-    find_quantities(subjects=False)   1.39 s (1.24 M chars/s)  ->  0.78 s (2.23 M chars/s)
-    core on working copy              1.08 s (1.61 M chars/s)  ->  0.65 s (2.65 M chars/s)
-    normalize only                    0.25 s (6.9 M chars/s)   ->  0.11 s (15.5 M chars/s)
+    find_quantities                   0.72 s (2.40 M chars/s), 0.88 s (1.97)
+    find_quantities(subjects=False)   0.66 s (2.64), 0.85 s (2.05)
+    core on working copy              0.54 s (3.18), 0.73 s (2.38)
+    normalize only                    0.09 s (18.4), 0.14 s (12.7)
 
-usage: python benchmarks/bench_quantities.py [--repeat N]
+usage: python benchmarks/bench_quantities.py [--repeat N]   (N rounds, 7 by default: the best of each is printed)
 """
 from __future__ import annotations
 
@@ -53,22 +54,25 @@ def load_texts() -> list[str]:
     return texts
 
 
-def timed(fn, texts, repeat) -> tuple[float, float]:
-    """Best wall-clock and best CPU (process) time of ``repeat`` runs; on a shared machine the CPU time
-    is the one-core figure, the wall clock also counts time waiting for a core."""
-    best_wall = best_cpu = float("inf")
+def timed_rounds(variants, repeat) -> dict:
+    """Best wall-clock and best CPU (process) time of each ``(name, fn, texts)`` over ``repeat`` rounds; each
+    round runs every variant once, so that a slow spell of a shared machine (they last seconds here) does not
+    fall on all the runs of one variant. On a shared machine the CPU time is the one-core figure, the wall
+    clock also counts time waiting for a core."""
+    best = {name: [float("inf"), float("inf")] for name, _, _ in variants}
     for _ in range(repeat):
-        w0, c0 = time.perf_counter(), time.process_time()
-        for x in texts:
-            fn(x)
-        best_wall = min(best_wall, time.perf_counter() - w0)
-        best_cpu = min(best_cpu, time.process_time() - c0)
-    return best_wall, best_cpu
+        for name, fn, texts in variants:
+            w0, c0 = time.perf_counter(), time.process_time()
+            for x in texts:
+                fn(x)
+            best[name][0] = min(best[name][0], time.perf_counter() - w0)
+            best[name][1] = min(best[name][1], time.process_time() - c0)
+    return {name: tuple(v) for name, v in best.items()}
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=7, help="rounds (each runs every variant once); best of them")
     args = ap.parse_args(argv)
     texts = load_texts()
     if not texts:
@@ -78,13 +82,14 @@ def main(argv=None) -> int:
     quantities.find_quantities(texts[0])  # load tables, jieba
     n_q = sum(len(quantities.find_quantities(x)) for x in texts)
     works = [normalize(x).text for x in texts]
-    rows = [
-        ("find_quantities", timed(quantities.find_quantities, texts, args.repeat)),
-        ("find_quantities(subjects=False)",
-         timed(lambda x: quantities.find_quantities(x, subjects=False), texts, args.repeat)),
-        ("core on working copy", timed(quantities._find, works, args.repeat)),
-        ("normalize only", timed(normalize, texts, args.repeat)),
+    variants = [
+        ("find_quantities", quantities.find_quantities, texts),
+        ("find_quantities(subjects=False)", lambda x: quantities.find_quantities(x, subjects=False), texts),
+        ("core on working copy", quantities._find, works),
+        ("normalize only", normalize, texts),
     ]
+    got = timed_rounds(variants, args.repeat)
+    rows = [(name, got[name]) for name, _, _ in variants]
     print(f"{len(texts)} texts, {chars:,} characters, {n_q:,} quantities")
     print(f"{'':34} {'wall':>9} {'M chars/s':>10} {'cpu':>9} {'M chars/s':>10}")
     for name, (wall, cpu) in rows:
