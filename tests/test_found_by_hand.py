@@ -150,3 +150,26 @@ def test_approximate_yi_without_a_unit():
 @pytest.mark.xfail(strict=True, reason="连续N年 in one clause makes the other clauses of its sentence cumulative")
 def test_lianxu_in_another_clause():
     assert _one("连续六年获“好”的等次，特色产业覆盖率超90%。", "超90%").period == "actual"
+
+
+# ------------------------------------------------------------------ a review of the session's changes
+
+@pytest.mark.parametrize("text, spans", [
+    ("百分之十至二十万人", ["百分之十", "二十万人"]),  # the bare bound takes no multiplier or unit
+    ("百分之三至五家企业", ["百分之三", "五家"]),
+    ("占百分之二十至六十岁人口", ["百分之二十"]),
+    ("降低百分之五至三季度", ["百分之五"]),
+    ("百分之八至九。", ["百分之八至九"]),
+])
+def test_a_bare_second_bound_stands_alone(text, spans):
+    assert [q.text for q in find_quantities(text)] == spans
+
+
+@pytest.mark.parametrize("text, periods", [
+    ("今年主要目标：新增就业10万人。去年新增就业9万人。", ["target", "actual"]),  # a year of its own ends the list
+    ("主要目标是：新增就业10万人。2023年完成投资9亿元。", ["target", "actual"]),
+    ("五年来，民生保障扎实有力。全市常住人口达到1200万人。", ["stock"]),  # a level stands
+    ("五年来，经济发展。上半年生产总值增长5.2%。", ["actual"]),
+])
+def test_paragraph_rules_give_way(text, periods):
+    assert [q.period for q in find_quantities(text)] == periods

@@ -542,6 +542,8 @@ def run_batch(inputs: Iterable, out_dir, workers: Optional[int] = None, engine: 
                 failure = exc
             except OSError as exc:
                 failure = StoreFailed(store.dir / "parquet", exc, None)
+            if failure is not None:  # the documents of a group that failed to commit were counted as extracted
+                summary.done = min(summary.done, max(0, store.stored_documents() - len(done)))
     summary.seconds = time.perf_counter() - t0
     if failure is not None:
         failure.summary = summary

@@ -350,6 +350,13 @@ class Store:
     def failed_paths(self) -> dict:
         return {r[0]: r[1] for r in self.con.execute("SELECT path, doc_id FROM errors").fetchall()}
 
+    def stored_documents(self) -> int:
+        """The documents committed (what is buffered not counted, nothing flushed: safe after a failed commit)."""
+        try:
+            return self._con.execute("SELECT count(*) FROM documents").fetchone()[0]
+        except Exception:  # noqa: BLE001 - a broken connection: nothing known to be stored
+            return 0
+
     def count(self, table: str) -> int:
         return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 

@@ -39,14 +39,27 @@ def set_memory_limit(memory_mb: Optional[int]) -> None:
     try:
         import resource
         limit = _address_space() + int(memory_mb) * 1024 * 1024
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)  # never above what the process may set (an error would leave no limit)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, ValueError, OSError):  # pragma: no cover - a platform without RLIMIT_AS
         pass
 
 
 def out_of_memory(exc: BaseException) -> bool:
-    """A MemoryError, or a native library's failed allocation (``std::bad_alloc`` in ONNX Runtime's text)."""
-    return isinstance(exc, MemoryError) or "bad_alloc" in str(exc)
+    """A MemoryError, or a native library's failed allocation: ONNX Runtime (OCR) raises a RuntimeError (or its
+    own error type) whose text names ``std::bad_alloc``."""
+    if isinstance(exc, MemoryError):
+        return True
+    native = isinstance(exc, RuntimeError) or "onnx" in type(exc).__module__.lower() \
+        or "onnx" in type(exc).__name__.lower()
+    if not native:
+        return False
+    try:
+        return "std::bad_alloc" in str(exc)
+    except Exception:  # noqa: BLE001 - an exception whose text cannot be built
+        return False
 
 
 def _child(conn, fn, args, kwargs, memory_mb):

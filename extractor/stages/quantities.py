@@ -499,7 +499,10 @@ def tables() -> _Tables:
     source = (
         rf"(?=[{first}])(?=(?:{cur})?(?:{pre})?(?:(?<!\d)\d|[{starts}]))(?P<cur>{cur})?(?P<pre>{pre})?"
         rf"(?:(?P<pct>{pct})(?P<pn>{'|'.join(regex.escape(k[len(k) - 1]) for k in pct_whole)}(?![{cn_all}])|{number})"
-        rf"(?:[至到—–\-~～](?:(?P=pct))?(?P<pn2>{number})(?![月日年号时]))?"
+        # 百分之八至百分之九, or 百分之八至九 when nothing but a qualifier, a mark or the end follows the bare bound
+        # (百分之十至二十万人, 百分之五至三季度 are no ranges)
+        rf"(?:[至到—–\-~～](?P<pct2>(?P=pct))?(?P<pn2>{number})"
+        rf"(?(pct2)|(?:(?=(?:{after}))|(?![\p{{Han}}\dA-Za-z.%‰]))))?"
         rf"|(?P<fd>{num_cn}){frac}(?P<fn>{num_cn})"
         rf"|(?=\d{{1,3}}/\d)(?<![\d/.:\-])(?P<an>\d{{1,3}})/(?P<ad>\d{{1,3}})(?![\d/.:\-%])"
         rf"|(?P<dbl>{regex.escape(dbl['word'])}(?:{regex.escape(dbl['optional_between'])})?"
@@ -1048,7 +1051,15 @@ def _period(w: str, f: _Found, sent_start: int, full_start: int, c_start: int, c
             cues: _Cues) -> str:
     if cues.any_before("target", t.target, full_start, bounds.FULL_STOP, f.start):
         return "target"
-    if cues.list_opened(f.start):
+    own_year = None  # a sentence that names a time of its own (去年, 2023年, 上半年): outside a paragraph's rule
+
+    def named_own_year() -> bool:
+        nonlocal own_year
+        if own_year is None:
+            own_year = cues.any_before("own_year", t.paragraph_cumulative_not, sent_start, bounds.SENTENCE, f.start)
+        return own_year
+
+    if cues.list_opened(f.start) and not named_own_year():
         return "target"
     cm = None
     for s, e, m in cues.before("cumulative", t.cumulative, sent_start, bounds.SENTENCE, f.start):
@@ -1059,18 +1070,29 @@ def _period(w: str, f: _Found, sent_start: int, full_start: int, c_start: int, c
     if cm is not None:
         if not cues.any_before("override", t.override, sent_start, bounds.SENTENCE, f.start, min(f.start, cm)):
             return "cumulative"
-    elif cues.paragraph_looks_back(f.start) and not cues.any_before(
-            "own_year", t.paragraph_cumulative_not, sent_start, bounds.SENTENCE, f.start):
-        return "cumulative"
+    elif cues.paragraph_looks_back(f.start) and not named_own_year() \
+            and not _stock(w, f, sent_start, full_start, c_start, c_end, t, cues, levels_only=True):
+        return "cumulative"  # 五年来，…。建成养老机构357家 (but 常住人口达到1200万人 is what stands)
     if f.kind == "change":
         return "actual"
-    if cues.any_before("stock", t.stock_sentence, full_start, bounds.FULL_STOP, f.start):
-        return "stock"
-    sm = t.stock_clause.search(w, c_start, c_end) if f.kind != "rate" else None
-    if sm and (sm.group(0) in t.stock_levels
-               or not cues.any_before("flow", t.flow_sentence, sent_start, bounds.SENTENCE, f.start)):
+    if _stock(w, f, sent_start, full_start, c_start, c_end, t, cues):
         return "stock"
     return "actual"
+
+
+def _stock(w: str, f: _Found, sent_start: int, full_start: int, c_start: int, c_end: int, t: _Tables,
+           cues: _Cues, levels_only: bool = False) -> bool:
+    """A standing total: a stock cue in the sentence, or one in the clause (for counts and amounts) that no year
+    of the sentence makes a flow of that year (a level word of ``flow_not_for`` stays a stock). ``levels_only``:
+    of the clause cues only the level words count (in a look-back paragraph 建成 is what the years built)."""
+    if cues.any_before("stock", t.stock_sentence, full_start, bounds.FULL_STOP, f.start):
+        return True
+    sm = t.stock_clause.search(w, c_start, c_end) if f.kind != "rate" else None
+    if not sm:
+        return False
+    if sm.group(0) in t.stock_levels:
+        return True
+    return not levels_only and not cues.any_before("flow", t.flow_sentence, sent_start, bounds.SENTENCE, f.start)
 
 
 def _subject(w: str, f: _Found, c_start: int, c_end: int, t: _Tables, prev: Optional[_Found] = None,
@@ -1200,7 +1222,12 @@ def _to_quantities(work: Working, source: str, found: list, part_of=None) -> lis
 def _collector_paused():
     """The cyclic garbage collector paused while the stage runs (and resumed only if it was running): the
     stage allocates tens of thousands of short-lived objects that form no cycles (matches, tuples, records), and
-    the collections they trigger cost ~8 % of its time. Reference counting frees them as usual."""
+    the collections they trigger cost ~8 % of its time. Reference counting frees them as usual. Only in a
+    process with one thread: the switch is global."""
+    import threading
+    if threading.active_count() > 1:  # the switch is the process's: never pause it under other threads
+        yield
+        return
     was = gc.isenabled()
     gc.disable()
     try:
