@@ -417,10 +417,8 @@ class Store:
         packed = out if PACKED in out else pack(out)
         doc = packed["document"]
         doc_id = doc["id"]
-        src = dict(source or {})
+        src = _source_row(dict(source or {}))
         src.setdefault("format", doc.get("format"))
-        if isinstance(src.get("meta"), dict):
-            src["meta"] = jsonio.dumps(src["meta"], default=str)
         rows = {t: unpack_table(b) for t, b in packed[PACKED].items()}
         rows["document_sources"] = [dict(src, doc_id=doc_id, source=doc.get("source") or path, relation="original")]
         rows["documents"] = [dict(packed["row"], source=doc.get("source") or path, seconds=round(seconds, 4))]
@@ -430,9 +428,7 @@ class Store:
                    source: Optional[dict] = None) -> None:
         """Record ``path`` as another source of the stored document ``doc_id`` (a duplicate of it); buffered with
         the next group commit unless it replaces a recorded source or error."""
-        row = dict(source or {}, doc_id=doc_id, source=path, relation=relation, similarity=similarity)
-        if isinstance(row.get("meta"), dict):
-            row["meta"] = jsonio.dumps(row["meta"], default=str)
+        row = _source_row(dict(source or {}, doc_id=doc_id, source=path, relation=relation, similarity=similarity))
         seen = self._known()
         fresh = (doc_id, path) not in seen["pairs"] and path not in seen["err_paths"]
         seen["pairs"].add((doc_id, path))
@@ -602,6 +598,13 @@ class Store:
 
 #: the key of :func:`pack`'s Arrow tables
 PACKED = "arrow"
+
+
+def _source_row(row: dict) -> dict:
+    """A ``document_sources`` row with its provenance ``meta`` as JSON text (the column is text)."""
+    if isinstance(row.get("meta"), dict):
+        row["meta"] = jsonio.dumps(row["meta"], default=str)
+    return row
 
 
 def pack(out: dict) -> dict:

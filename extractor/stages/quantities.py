@@ -536,8 +536,9 @@ def tables() -> _Tables:
     decrease = _compile(rf"^(?:{dec})")
     level_between = _compile(rf"\d|{ch['level_words']}")
 
-    def cues(key):
-        return _compile(_led("|".join(f"(?:{p})" for p in pe[key])))
+    def cues(key):  # a list absent from the data file matches nothing
+        words = pe.get(key) or []
+        return _compile(_led("|".join(f"(?:{p})" for p in words))) if words else re.compile(r"(?!)")
 
     return _Tables(
         pattern=pattern, units=units, mults=mults, digits=digits, small=small, big=big,
@@ -559,12 +560,10 @@ def tables() -> _Tables:
         change_adjacent=change_adjacent, change_far=change_far, decrease=decrease,
         level_between=level_between, far_gap=int(ch["far_gap"]),
         target=cues("target"), override=cues("actual_override"), cumulative=cues("cumulative"),
-        target_paragraph=cues("target_paragraph") if pe.get("target_paragraph") else re.compile(r"(?!)"),
-        cumulative_paragraph=cues("cumulative_paragraph") if pe.get("cumulative_paragraph") else re.compile(r"(?!)"),
-        paragraph_cumulative_not=(cues("paragraph_cumulative_not") if pe.get("paragraph_cumulative_not")
-                                  else re.compile(r"(?!)")),
+        target_paragraph=cues("target_paragraph"), cumulative_paragraph=cues("cumulative_paragraph"),
+        paragraph_cumulative_not=cues("paragraph_cumulative_not"),
         stock_sentence=cues("stock_sentence"), stock_clause=cues("stock_clause"),
-        flow_sentence=cues("flow_sentence") if pe.get("flow_sentence") else re.compile(r"(?!)"),
+        flow_sentence=cues("flow_sentence"),
         stock_levels=frozenset(pe.get("flow_not_for") or ()),
         strip_leading=_compile(su["strip_leading"]),
         strip_trailing=_compile(su["strip_trailing"]),

@@ -301,10 +301,13 @@ def _grid(src: SourceTable, text: str) -> tuple[dict, dict, int, int]:
     return tops, cover, src.n_rows, src.n_cols
 
 
+_CELL_EDGE = " \t\r\n\u3000|"  # what is stripped from a cell's edges
+
+
 def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s] in " \t\r\n\u3000|":
+    while s < e and text[s] in _CELL_EDGE:
         s += 1
-    while e > s and text[e - 1] in " \t\r\n\u3000|":
+    while e > s and text[e - 1] in _CELL_EDGE:
         e -= 1
     return s, e
 
@@ -790,9 +793,6 @@ def _fit_columns(texts: list) -> Optional[int]:
 
 
 _FIELD_GAP = re.compile(r"\t+|[ \u3000]{2,}")
-
-
-_CELL_EDGE = " \t\r\n\u3000|"  # what _strip_span strips
 
 
 def _gapped_lines(text: str, lines: list) -> set:
